@@ -1,0 +1,4 @@
+import type { CliCommand } from './io';
+
+/** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
+export const commands: readonly CliCommand[] = [];
