@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The shared fixtures folder: `../shared/fixtures` beside the repo, or `$SPANLENS_FIXTURES`. */
+export function fixturesRoot(): string {
+  const fromEnv = process.env['SPANLENS_FIXTURES'];
+  if (fromEnv) return path.resolve(fromEnv);
+  return path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures');
+}
+
+export function fixturePath(rel: string): string {
+  return path.join(fixturesRoot(), rel);
+}
+
+export function readFixture(rel: string): string {
+  return fs.readFileSync(fixturePath(rel), 'utf8');
+}
+
+/** Every fixture file (relative path, '/'-separated), sorted. */
+export function listFixtures(): string[] {
+  const root = fixturesRoot();
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.json')) out.push(path.relative(root, full).split(path.sep).join('/'));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
