@@ -28,6 +28,8 @@ export interface SpanLink {
   readonly spanId: string;
   readonly kind: 'child_of' | 'follows_from' | 'link';
   readonly attributes: readonly Attribute[];
+  /** W3C tracestate of the linked span context, where the source carried one (OTLP). */
+  readonly traceState?: string;
 }
 
 export interface SpanStatus {
@@ -42,6 +44,11 @@ export interface Span {
   readonly spanId: string;
   /** Lowercase hex, left-padded to 16; undefined for a root. */
   readonly parentSpanId: string | undefined;
+  /**
+   * Set only when the parent came from a Jaeger FOLLOWS_FROM reference (Jaeger takes one as the parent when a span
+   * has no CHILD_OF reference): the parent did not wait for this span.
+   */
+  readonly parentRefType?: 'follows_from';
   readonly service: string;
   /** Resource (Jaeger: process) attributes, without service.name. */
   readonly resource: readonly Attribute[];
@@ -58,7 +65,14 @@ export interface Span {
   readonly attributes: readonly Attribute[];
   readonly events: readonly SpanEvent[];
   readonly links: readonly SpanLink[];
-  readonly scope?: { readonly name: string; readonly version?: string };
+  readonly scope?: {
+    readonly name: string;
+    readonly version?: string;
+    /** OTLP instrumentation scope attributes; absent when there are none. */
+    readonly attributes?: readonly Attribute[];
+  };
+  /** W3C tracestate (OTLP `traceState`, Jaeger tag `w3c.tracestate`), where the source carried one. */
+  readonly traceState?: string;
   /** W3C trace flags / Jaeger flags where known (bit 0 = sampled). */
   readonly flags?: number;
   /** True when parentSpanId names a span that is not in the trace. */
