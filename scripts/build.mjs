@@ -37,8 +37,8 @@ function testEntries(dir) {
 const builds = [
   // The extension itself: small, loads nothing heavy at activation.
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  // ts-morph and the TypeScript compiler live here, required by path on first use only.
-  { ...nodeCommon, entryPoints: { codeIntel: 'src/core/code/codeIntel.ts' }, outdir: 'dist' },
+  // ts-morph and the TypeScript compiler live here, in a worker thread started on first use only.
+  { ...nodeCommon, entryPoints: { codeIntelWorker: 'src/core/code/codeIntelWorker.ts' }, outdir: 'dist' },
   // The command line.
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The trace viewer app, for the browser.

@@ -1,5 +1,43 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { ConfigWatcher } from './vscode/config';
+import { SourceManager } from './vscode/sourceManager';
+import { SourceStatusBar } from './vscode/statusBar';
+import { registerSourceCommands } from './vscode/sourceCommands';
+import { registerTraceCommands } from './vscode/traceCommands';
+import { JsonTracePresenter, SwitchableTracePresenter } from './vscode/tracePresenter';
+import { registerSearchCommand } from './vscode/search/searchCommand';
+import { CommandId } from './vscode/commandIds';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What the extension exposes to its integration tests (and nothing else relies on it). */
+export interface SpanLensApi {
+  readonly sources: SourceManager;
+  readonly statusBar: SourceStatusBar;
+  readonly config: ConfigWatcher;
+}
+
+export function activate(context: vscode.ExtensionContext): SpanLensApi {
+  const log = vscode.window.createOutputChannel('Span Lens', { log: true });
+  const config = new ConfigWatcher(log);
+  const sources = new SourceManager(config, context.secrets, log);
+  const statusBar = new SourceStatusBar(sources);
+  const presenter = new SwitchableTracePresenter(new JsonTracePresenter());
+  const latencyRefresh = new vscode.EventEmitter<void>();
+
+  context.subscriptions.push(
+    log,
+    config,
+    sources,
+    statusBar,
+    latencyRefresh,
+    ...registerSourceCommands(sources, log, context.secrets),
+    ...registerTraceCommands(sources, presenter, log),
+    registerSearchCommand(sources, presenter, context.workspaceState, log),
+    vscode.commands.registerCommand(CommandId.RefreshLatency, () => latencyRefresh.fire()),
+  );
+
+  void sources.checkHealth();
+  log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
+  return { sources, statusBar, config };
+}
 
 export function deactivate(): void {}

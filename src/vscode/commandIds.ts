@@ -1,0 +1,15 @@
+/** Every command id Span Lens registers. Ids under `contributes.commands` in package.json must match. */
+export const CommandId = {
+  SearchTraces: 'spanlens.searchTraces',
+  OpenTraceById: 'spanlens.openTraceById',
+  OpenTraceFile: 'spanlens.openTraceFile',
+  RefreshLatency: 'spanlens.refreshLatency',
+  ShowLog: 'spanlens.showLog',
+  SelectTraceSource: 'spanlens.selectTraceSource',
+  CheckSource: 'spanlens.checkSource',
+  SetJaegerToken: 'spanlens.setJaegerToken',
+  /** Internal: the status bar's menu. */
+  SourceMenu: 'spanlens.sourceMenu',
+} as const;
+
+export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

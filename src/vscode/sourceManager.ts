@@ -1,0 +1,160 @@
+import * as vscode from 'vscode';
+import type { TraceSource, SourceHealth } from '../core/sources/traceSource';
+import { openTraceSource } from '../core/sources/openSource';
+import { describeError } from '../core/errors';
+import type { ConfigWatcher, SpanLensConfig } from './config';
+
+export const JAEGER_TOKEN_SECRET = 'spanlens.jaeger.token';
+
+export type SourceState =
+  | { readonly kind: 'checking'; readonly description: string }
+  | { readonly kind: 'connected'; readonly description: string; readonly detail: string }
+  | { readonly kind: 'unreachable'; readonly description: string; readonly detail: string };
+
+/** Something that provides sources other than Jaeger and files (the built-in receiver). */
+export interface ExtraSourceProvider {
+  readonly id: string;
+  open(config: SpanLensConfig): Promise<TraceSource>;
+}
+
+/**
+ * Owns the trace source chosen in the settings: rebuilds it when settings or the token change, checks its health
+ * (on change, on demand and on an interval) and reports state changes once, not on every check.
+ */
+export class SourceManager implements vscode.Disposable {
+  private sourcePromise: Promise<TraceSource> | undefined;
+  private stateValue: SourceState;
+  private readonly stateEmitter = new vscode.EventEmitter<SourceState>();
+  private readonly sourceEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private healthTimer: ReturnType<typeof setInterval> | undefined;
+  private checkGeneration = 0;
+  private readonly extraProviders = new Map<string, ExtraSourceProvider>();
+  /** The last failure message shown to the user, so a flapping source does not cascade notifications. */
+  private lastShownError: string | undefined;
+
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fired when the source object itself changed (new URL, new file): caches keyed on it must drop. */
+  readonly onDidChangeSource = this.sourceEmitter.event;
+
+  constructor(
+    private readonly config: ConfigWatcher,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly healthIntervalMs = 30_000,
+  ) {
+    this.stateValue = { kind: 'checking', description: describeSpec(config.current) };
+    this.disposables.push(
+      config.onDidChange(() => this.reset('settings changed')),
+      secrets.onDidChange((e) => {
+        if (e.key === JAEGER_TOKEN_SECRET) this.reset('token changed');
+      }),
+    );
+    this.healthTimer = setInterval(() => void this.checkHealth(), healthIntervalMs);
+  }
+
+  registerProvider(provider: ExtraSourceProvider): vscode.Disposable {
+    this.extraProviders.set(provider.id, provider);
+    if (this.config.current.source === provider.id) this.reset(`${provider.id} source available`);
+    return new vscode.Disposable(() => this.extraProviders.delete(provider.id));
+  }
+
+  get state(): SourceState {
+    return this.stateValue;
+  }
+
+  /** The current source; rejects with a SpanLensError when it cannot be opened (bad URL, missing file). */
+  source(): Promise<TraceSource> {
+    this.sourcePromise ??= this.open(this.config.current);
+    return this.sourcePromise;
+  }
+
+  /** Checks reachability now and updates the state. Never rejects. */
+  async checkHealth(): Promise<SourceState> {
+    const generation = ++this.checkGeneration;
+    const description = describeSpec(this.config.current);
+    let health: SourceHealth;
+    try {
+      const source = await this.source();
+      health = await source.health(AbortSignal.timeout(this.config.current.requestTimeoutMs));
+    } catch (e) {
+      health = { reachable: false, detail: describeError(e) };
+    }
+    // A newer check (after a settings change) wins over a slow older one.
+    if (generation !== this.checkGeneration) return this.stateValue;
+    const next: SourceState = health.reachable
+      ? { kind: 'connected', description, detail: health.detail }
+      : { kind: 'unreachable', description, detail: health.detail };
+    this.setState(next);
+    return next;
+  }
+
+  /** Shows a source failure once; the same message again is only logged until the source recovers. */
+  reportError(e: unknown, what: string): void {
+    const message = describeError(e);
+    this.log.error(`${what}: ${message}`);
+    if (message === this.lastShownError) return;
+    this.lastShownError = message;
+    void vscode.window.showErrorMessage(`Span Lens: ${message}`, 'Open Settings', 'Show Log', 'Retry').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'spanlens');
+      else if (choice === 'Show Log') this.log.show();
+      else if (choice === 'Retry') {
+        this.lastShownError = undefined;
+        void this.checkHealth();
+      }
+    });
+  }
+
+  private reset(reason: string): void {
+    this.log.info(`Trace source reset (${reason}): ${describeSpec(this.config.current)}`);
+    this.sourcePromise = undefined;
+    this.lastShownError = undefined;
+    this.setState({ kind: 'checking', description: describeSpec(this.config.current) });
+    this.sourceEmitter.fire();
+    void this.checkHealth();
+  }
+
+  private setState(next: SourceState): void {
+    const changed = next.kind !== this.stateValue.kind || next.description !== this.stateValue.description;
+    this.stateValue = next;
+    if (next.kind === 'connected') this.lastShownError = undefined;
+    if (changed) this.log.info(`Trace source ${next.kind}: ${next.description}${'detail' in next ? ` — ${next.detail}` : ''}`);
+    this.stateEmitter.fire(next);
+  }
+
+  private async open(config: SpanLensConfig): Promise<TraceSource> {
+    const extra = this.extraProviders.get(config.source);
+    if (extra) return extra.open(config);
+    if (config.source === 'builtin') {
+      throw new Error('The built-in OTLP receiver is not running. Select another trace source or reload the window.');
+    }
+    const token = await this.secrets.get(JAEGER_TOKEN_SECRET);
+    const spec = config.source === 'jaeger' ? config.jaegerUrl : resolveWorkspacePath(config.source);
+    return openTraceSource(spec, {
+      timeoutMs: config.requestTimeoutMs,
+      headers: config.jaegerHeaders,
+      ...(token ? { bearerToken: token } : {}),
+    });
+  }
+
+  dispose(): void {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    for (const d of this.disposables) d.dispose();
+    this.stateEmitter.dispose();
+    this.sourceEmitter.dispose();
+  }
+}
+
+export function describeSpec(config: SpanLensConfig): string {
+  if (config.source === 'jaeger') return `Jaeger ${config.jaegerUrl}`;
+  if (config.source === 'builtin') return 'built-in OTLP receiver';
+  return `file ${config.source}`;
+}
+
+/** A relative trace-file path in settings is relative to the first workspace folder. */
+function resolveWorkspacePath(path: string): string {
+  if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path)) return path;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? vscode.Uri.joinPath(folder.uri, path).fsPath : path;
+}
