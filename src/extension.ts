@@ -7,6 +7,8 @@ import { registerTraceCommands } from './vscode/traceCommands';
 import { JsonTracePresenter, SwitchableTracePresenter } from './vscode/tracePresenter';
 import { registerSearchCommand } from './vscode/search/searchCommand';
 import { CommandId } from './vscode/commandIds';
+import { TracesTreeProvider } from './vscode/tracesView/tracesTree';
+import { registerTracesView } from './vscode/tracesView/tracesViewCommands';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -22,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const statusBar = new SourceStatusBar(sources);
   const presenter = new SwitchableTracePresenter(new JsonTracePresenter());
   const latencyRefresh = new vscode.EventEmitter<void>();
+  const tracesTree = new TracesTreeProvider(sources, context.workspaceState);
 
   context.subscriptions.push(
     log,
@@ -31,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     latencyRefresh,
     ...registerSourceCommands(sources, log, context.secrets),
     ...registerTraceCommands(sources, presenter, log),
-    registerSearchCommand(sources, presenter, context.workspaceState, log),
+    tracesTree,
+    ...registerTracesView(tracesTree),
+    registerSearchCommand(sources, presenter, context.workspaceState, log, (found) => tracesTree.addRecent(found)),
     vscode.commands.registerCommand(CommandId.RefreshLatency, () => latencyRefresh.fire()),
   );
 

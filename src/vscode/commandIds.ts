@@ -8,6 +8,11 @@ export const CommandId = {
   SelectTraceSource: 'spanlens.selectTraceSource',
   CheckSource: 'spanlens.checkSource',
   SetJaegerToken: 'spanlens.setJaegerToken',
+  RefreshTracesView: 'spanlens.refreshTracesView',
+  CopyTraceId: 'spanlens.copyTraceId',
+  SearchSimilar: 'spanlens.searchSimilar',
+  SaveSearch: 'spanlens.saveSearch',
+  RemoveSavedSearch: 'spanlens.removeSavedSearch',
   /** Internal: the status bar's menu. */
   SourceMenu: 'spanlens.sourceMenu',
 } as const;

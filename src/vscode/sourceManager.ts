@@ -32,6 +32,8 @@ export class SourceManager implements vscode.Disposable {
   private readonly extraProviders = new Map<string, ExtraSourceProvider>();
   /** The last failure message shown to the user, so a flapping source does not cascade notifications. */
   private lastShownError: string | undefined;
+  /** Every message shown as a notification (newest last, bounded): the integration tests read it. */
+  readonly shownErrors: string[] = [];
 
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fired when the source object itself changed (new URL, new file): caches keyed on it must drop. */
@@ -95,6 +97,8 @@ export class SourceManager implements vscode.Disposable {
     this.log.error(`${what}: ${message}`);
     if (message === this.lastShownError) return;
     this.lastShownError = message;
+    this.shownErrors.push(message);
+    if (this.shownErrors.length > 50) this.shownErrors.shift();
     void vscode.window.showErrorMessage(`Span Lens: ${message}`, 'Open Settings', 'Show Log', 'Retry').then((choice) => {
       if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'spanlens');
       else if (choice === 'Show Log') this.log.show();

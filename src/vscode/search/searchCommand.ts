@@ -18,8 +18,10 @@ export interface SearchArgs {
   readonly maxDuration?: string;
   readonly lookback?: string;
   readonly limit?: number;
-  /** Open this result (a trace id, or 'first') instead of showing the result list. */
+  /** Open this result (a trace id, or 'first') instead of returning the result list. */
   readonly open?: string;
+  /** Show the results in a QuickPick (as the Traces view does), instead of only returning them. */
+  readonly interactiveResults?: boolean;
 }
 
 const LAST_SEARCH_KEY = 'spanlens.lastSearch';
@@ -35,11 +37,13 @@ export function registerSearchCommand(
   presenter: TracePresenter,
   memento: vscode.Memento,
   log: vscode.LogOutputChannel,
+  onResults: (summaries: readonly TraceSummary[]) => void = () => undefined,
 ): vscode.Disposable {
   const runSearch = async (query: TraceQuery, token?: vscode.CancellationToken): Promise<TraceSummary[]> => {
     const source = await sources.source();
     const summaries = await source.searchSummaries(query, signalFromToken(token));
     log.info(`Search ${query.service}/${query.operation ?? '*'}: ${summaries.length} trace(s)`);
+    onResults(summaries);
     return summaries;
   };
 
@@ -61,6 +65,10 @@ export function registerSearchCommand(
         );
         const toOpen = args.open === 'first' ? summaries[0] : summaries.find((s) => s.traceId === args.open);
         if (toOpen) await openSummary(toOpen);
+        else if (args.interactiveResults) {
+          const picked = await pickResult(summaries, `${args.service}${args.operation ? ` / ${args.operation}` : ''}`, false);
+          if (picked && picked !== 'back') await openSummary(picked);
+        }
         return summaries;
       }
       return await interactiveSearch(sources, memento, runSearch, openSummary);
@@ -280,7 +288,7 @@ async function editFilters(service: string, operation: string | undefined, initi
   return result;
 }
 
-async function pickResult(results: readonly TraceSummary[], what: string): Promise<TraceSummary | 'back' | undefined> {
+async function pickResult(results: readonly TraceSummary[], what: string, canGoBack = true): Promise<TraceSummary | 'back' | undefined> {
   type Item = vscode.QuickPickItem & { summary?: TraceSummary };
   const qp = vscode.window.createQuickPick<Item>();
   const byDuration: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('watch'), tooltip: 'Sort by duration (slowest first)' };
@@ -291,7 +299,7 @@ async function pickResult(results: readonly TraceSummary[], what: string): Promi
     qp.title = `Span Lens: ${results.length} trace(s) for ${what} — sorted by ${sort === 'time' ? 'start time' : 'duration'}`;
     qp.items = sortSummaries(results, sort).map((s) => ({ ...describeSummary(s, now), summary: s }));
   };
-  qp.buttons = [vscode.QuickInputButtons.Back, byDuration, byTime];
+  qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back, byDuration, byTime] : [byDuration, byTime];
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.placeholder = results.length === 0 ? 'No traces matched. Go back to change the filters.' : 'Pick a trace to open it';
