@@ -9,12 +9,17 @@ import { registerSearchCommand } from './vscode/search/searchCommand';
 import { CommandId } from './vscode/commandIds';
 import { TracesTreeProvider } from './vscode/tracesView/tracesTree';
 import { registerTracesView } from './vscode/tracesView/tracesViewCommands';
+import { CodeIntelClient } from './vscode/codeIntelClient';
+import { registerLenses } from './vscode/lens/registerLenses';
+import type { LatencyLensProvider } from './vscode/lens/latencyLensProvider';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
   readonly sources: SourceManager;
   readonly statusBar: SourceStatusBar;
   readonly config: ConfigWatcher;
+  readonly codeIntel: CodeIntelClient;
+  readonly lenses: LatencyLensProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -25,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const presenter = new SwitchableTracePresenter(new JsonTracePresenter());
   const latencyRefresh = new vscode.EventEmitter<void>();
   const tracesTree = new TracesTreeProvider(sources, context.workspaceState);
+  const codeIntel = new CodeIntelClient(context.extensionUri, log);
+  const lenses = registerLenses(codeIntel, sources, config, presenter, context.workspaceState, log, latencyRefresh.event);
 
   context.subscriptions.push(
     log,
@@ -32,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     sources,
     statusBar,
     latencyRefresh,
+    codeIntel,
+    ...lenses.disposables,
     ...registerSourceCommands(sources, log, context.secrets),
     ...registerTraceCommands(sources, presenter, log),
     tracesTree,
@@ -42,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider };
 }
 
 export function deactivate(): void {}

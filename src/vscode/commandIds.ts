@@ -8,6 +8,8 @@ export const CommandId = {
   SelectTraceSource: 'spanlens.selectTraceSource',
   CheckSource: 'spanlens.checkSource',
   SetJaegerToken: 'spanlens.setJaegerToken',
+  ShowOperationTraces: 'spanlens.showOperationTraces',
+  FindTracesAtCursor: 'spanlens.findTracesAtCursor',
   RefreshTracesView: 'spanlens.refreshTracesView',
   CopyTraceId: 'spanlens.copyTraceId',
   SearchSimilar: 'spanlens.searchSimilar',

@@ -1,0 +1,244 @@
+import * as vscode from 'vscode';
+import type { InstrumentedFunction } from '../../core/code/instrumented/types';
+import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
+import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
+import { parseDurationUs } from '../../core/sources/duration';
+import type { CodeIntelClient } from '../codeIntelClient';
+import type { ConfigWatcher } from '../config';
+import type { SourceManager } from '../sourceManager';
+import { signalFromToken } from '../cancellation';
+import type { ServiceResolver } from './serviceResolver';
+import { distributionMarkdown, lensTitle, parseFigures } from './lensTitle';
+import { CommandId } from '../commandIds';
+
+export const LENS_LANGUAGES: vscode.DocumentSelector = [
+  { language: 'typescript', scheme: 'file' },
+  { language: 'javascript', scheme: 'file' },
+  { language: 'typescriptreact', scheme: 'file' },
+  { language: 'javascriptreact', scheme: 'file' },
+];
+
+/** Arguments of the command behind a lens: what to list traces for. */
+export interface OperationTracesArgs {
+  readonly service: string;
+  readonly operations: readonly string[];
+  readonly spanName: string;
+}
+
+export class LatencyLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly document: vscode.TextDocument,
+    readonly fn: InstrumentedFunction,
+  ) {
+    super(range);
+  }
+}
+
+interface FunctionsEntry {
+  readonly version: number;
+  readonly functions: Promise<InstrumentedFunction[]>;
+}
+
+/**
+ * Latency CodeLens. Ranges come from the code-intelligence worker (cached per document version, so repeated requests
+ * cost nothing); figures come from the LatencyProvider's cache in resolveCodeLens. Data refreshes fire
+ * onDidChangeCodeLenses.
+ */
+export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>, vscode.HoverProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly functionsCache = new Map<string, FunctionsEntry>();
+  private latency: LatencyProvider | undefined;
+  private latencyFor: unknown;
+  private knownServices: Promise<string[] | undefined> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly codeIntel: CodeIntelClient,
+    private readonly sources: SourceManager,
+    private readonly config: ConfigWatcher,
+    private readonly services: ServiceResolver,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      config.onDidChange(() => {
+        this.services.invalidate();
+        this.refresh();
+        this.restartTimer();
+      }),
+      sources.onDidChangeSource(() => this.refresh()),
+      vscode.workspace.onDidSaveTextDocument(() => this.refresh(false)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.functionsCache.delete(d.uri.toString())),
+    );
+    this.restartTimer();
+  }
+
+  /** Drops cached figures (and, when `data` is false, only asks the editor to re-resolve). */
+  refresh(data = true): void {
+    if (data) {
+      this.latency?.invalidate();
+      this.knownServices = undefined;
+    }
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<LatencyLens[]> {
+    if (!this.config.current.codeLensEnabled) return [];
+    let functions: InstrumentedFunction[];
+    try {
+      functions = await this.functionsOf(document, token);
+    } catch (e) {
+      if (!(e instanceof vscode.CancellationError)) this.log.warn(`Finding instrumented functions in ${document.uri.fsPath}: ${String(e)}`);
+      return [];
+    }
+    if (!vscode.workspace.getConfiguration('spanlens').get<boolean>('codeLens.showWithoutData', true)) {
+      // Hiding empty lenses means knowing the figures before answering; they come from the same cache resolve uses.
+      const withData = await Promise.all(
+        functions.map((fn) => this.statsFor(document, fn, token).then((r) => r.stats.count > 0, () => true)),
+      );
+      functions = functions.filter((_, i) => withData[i]);
+    }
+    return functions.map((fn) => {
+      const line = fn.nameRange.start.line;
+      return new LatencyLens(new vscode.Range(line, 0, line, 0), document, fn);
+    });
+  }
+
+  async resolveCodeLens(lens: LatencyLens, token: vscode.CancellationToken): Promise<LatencyLens> {
+    const display = describeSpanNameMatcher(lens.fn.spanName);
+    try {
+      const { service, stats } = await this.statsFor(lens.document, lens.fn, token);
+      if (!service) {
+        lens.command = {
+          title: `$(question) ${display}: no service name — set spanlens.serviceName`,
+          command: 'workbench.action.openSettings',
+          arguments: ['spanlens.serviceName'],
+        };
+        return lens;
+      }
+      const args: OperationTracesArgs = { service, operations: stats.operations.length > 0 ? stats.operations : [display], spanName: display };
+      if (stats.count === 0) {
+        lens.command = {
+          title: `$(circle-slash) no spans '${display}' in ${service} (last ${this.config.current.lookback})`,
+          tooltip: 'Nothing recorded for this span name in the lookback window. Run the code, widen spanlens.lookback or check the service name.',
+          command: CommandId.ShowOperationTraces,
+          arguments: [args],
+        };
+        return lens;
+      }
+      lens.command = {
+        title: `$(pulse) ${lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')))}`,
+        tooltip: `${display} in ${service}: click for its slowest and failing traces`,
+        command: CommandId.ShowOperationTraces,
+        arguments: [args],
+      };
+    } catch (e) {
+      if (e instanceof vscode.CancellationError || token.isCancellationRequested) throw new vscode.CancellationError();
+      this.sources.reportError(e, `Latency for ${display}`);
+      lens.command = { title: `$(warning) latency unavailable — ${shortMessage(e)}`, command: CommandId.ShowLog };
+    }
+    return lens;
+  }
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    if (!this.config.current.codeLensEnabled) return undefined;
+    const functions = await this.functionsOf(document, token);
+    const fn = functions.find((f) => f.nameRange.start.line === position.line);
+    if (!fn) return undefined;
+    const { service, stats } = await this.statsFor(document, fn, token);
+    if (!service || stats.count === 0) return undefined;
+    const md = new vscode.MarkdownString(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback));
+    md.isTrusted = false;
+    md.supportHtml = false;
+    return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
+  }
+
+  /** The instrumented functions of a document (cached per version), for other commands. */
+  functionsOf(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<InstrumentedFunction[]> {
+    const key = document.uri.toString();
+    const cached = this.functionsCache.get(key);
+    if (cached && cached.version === document.version) return cached.functions;
+    const functions = this.codeIntel.call('findInstrumentedFunctions', [document.getText(), document.uri.fsPath, {}]);
+    const entry = { version: document.version, functions };
+    this.functionsCache.set(key, entry);
+    functions.catch(() => {
+      if (this.functionsCache.get(key) === entry) this.functionsCache.delete(key);
+    });
+    return token ? raceCancellation(functions, token) : functions;
+  }
+
+  async statsFor(document: vscode.TextDocument, fn: InstrumentedFunction, token?: vscode.CancellationToken): Promise<{ service: string | undefined; stats: LatencyStats }> {
+    const provider = await this.provider();
+    const cfg = this.config.current;
+    const known = await this.listKnownServices();
+    const resolution = await this.services.serviceFor(document, cfg.serviceName, fn.tracerName ? [fn.tracerName] : [], known);
+    const service = resolution.service;
+    const stats = await provider.getStats(service ?? '', service ? [fn.spanName, ...fn.alternativeSpanNames] : [], signalFromToken(token, cfg.requestTimeoutMs * 3));
+    return { service, stats };
+  }
+
+  private async provider(): Promise<LatencyProvider> {
+    const source = await this.sources.source();
+    const lookbackUs = parseDurationUs(this.config.current.lookback) ?? 3_600_000_000;
+    // A trace file is a fixed recording: its figures are "all time", not the last hour.
+    const lookbackMs = this.config.current.source !== 'jaeger' && this.config.current.source !== 'builtin' ? Infinity : lookbackUs / 1000;
+    const key = [source, lookbackMs];
+    if (!this.latency || !sameKey(this.latencyFor, key)) {
+      this.latency = new LatencyProvider(source, { lookbackMs });
+      this.latencyFor = key;
+    }
+    return this.latency;
+  }
+
+  private listKnownServices(): Promise<string[] | undefined> {
+    this.knownServices ??= this.sources
+      .source()
+      .then((s) => s.services(AbortSignal.timeout(this.config.current.requestTimeoutMs)))
+      .catch(() => undefined);
+    return this.knownServices;
+  }
+
+  private restartTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    const seconds = vscode.workspace.getConfiguration('spanlens').get<number>('codeLens.refreshIntervalSeconds', 60);
+    this.timer = seconds > 0 ? setInterval(() => this.refresh(), Math.max(5, seconds) * 1000) : undefined;
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
+
+function sameKey(a: unknown, b: unknown[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function raceCancellation<T>(promise: Promise<T>, token: vscode.CancellationToken): Promise<T> {
+  if (token.isCancellationRequested) return Promise.reject(new vscode.CancellationError());
+  return new Promise<T>((resolve, reject) => {
+    const sub = token.onCancellationRequested(() => {
+      sub.dispose();
+      reject(new vscode.CancellationError());
+    });
+    promise.then(
+      (v) => {
+        sub.dispose();
+        resolve(v);
+      },
+      (e: unknown) => {
+        sub.dispose();
+        reject(e);
+      },
+    );
+  });
+}
+
+function shortMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
