@@ -5,7 +5,22 @@ import * as path from 'node:path';
 export function fixturesRoot(): string {
   const fromEnv = process.env['SPANLENS_FIXTURES'];
   if (fromEnv) return path.resolve(fromEnv);
-  return path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures');
+  return path.join(path.dirname(repoRoot()), 'shared', 'fixtures');
+}
+
+/**
+ * The repository root: the nearest folder above this module whose package.json is ours. Walking up (rather than a
+ * fixed '../..') keeps it right when the module is bundled into out/test/integration for the VS Code host.
+ */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'spanlens') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no spanlens package.json above ${__dirname}`);
+    dir = parent;
+  }
 }
 
 export function fixturePath(rel: string): string {
