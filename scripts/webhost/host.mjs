@@ -1,0 +1,267 @@
+// Real VS Code in a headless browser: code-server serves the workbench and runs our extension in its Node
+// extension host; Chromium, driven by playwright-core, shows it. Used by the integration-test runner (with an
+// `extensionTestsPath`) and by demos and screenshots (without one). See /work/shared/VSCODE-WEB-HOST.md.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { launchChromium } from './browser.mjs';
+import { ensureCodeServer } from './install.mjs';
+import { startCodeServer } from './server.mjs';
+
+export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
+
+/** User settings of the throw-away profile: nothing that phones home, nothing that covers the editor. */
+const BASE_USER_SETTINGS = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
+const openHosts = new Set();
+
+/**
+ * Starts code-server on `workspace` and opens the workbench in headless Chromium with the extension at
+ * `extensionPath` loaded as a development extension.
+ *
+ * @param {object} options
+ * @param {string} options.workspace folder to open
+ * @param {string} [options.extensionPath] extension to load (default: this repo)
+ * @param {string} [options.extensionTestsPath] compiled suite module; present = an integration-test run
+ * @param {number} [options.port] code-server port (default: a free one)
+ * @param {boolean} [options.copyWorkspace] open a temporary copy so tests may change files and settings freely
+ * @param {string} [options.openFile] file to open at start, relative to the workspace
+ * @param {Record<string, string>} [options.env] environment of code-server and so of the extension host
+ * @param {Record<string, unknown>} [options.userSettings] extra user settings
+ * @param {Record<string, Function>} [options.exposedFunctions] page functions exposed before the workbench loads
+ * @param {boolean} [options.headless] default true
+ * @param {{ width: number, height: number }} [options.viewport]
+ * @param {(line: string) => void} [options.log]
+ * @returns {Promise<WebHost>}
+ *
+ * @typedef {object} WebHost
+ * @property {string} url the workbench URL
+ * @property {number} port
+ * @property {string} workspace the folder actually opened (a copy when copyWorkspace)
+ * @property {import('playwright-core').Page} page
+ * @property {import('playwright-core').BrowserContext} context
+ * @property {string} tmpDir holds the profile, the opened copy and code-server.log
+ * @property {() => Promise<void>} close stops the browser and code-server and deletes tmpDir; idempotent
+ * @property {() => string} serverOutputTail the last lines code-server printed
+ */
+export async function startWebHost(options) {
+  const log = options.log ?? ((line) => console.log(line));
+  const extensionPath = resolve(options.extensionPath ?? repoRoot);
+  const entry = await ensureCodeServer({ log });
+
+  const tmpDir = mkdtempSync(join(tmpdir(), 'spanlens-webhost-'));
+  const host = { tmpDir, closed: false, server: undefined, context: undefined };
+  openHosts.add(host);
+  installSignalHandlers();
+  const close = async () => {
+    if (host.closed) return;
+    host.closed = true;
+    openHosts.delete(host);
+    await closeQuietly(host);
+    rmSync(tmpDir, { recursive: true, force: true });
+  };
+
+  try {
+    let workspace = resolve(options.workspace);
+    if (options.copyWorkspace) {
+      const copy = join(tmpDir, 'workspace', basename(workspace));
+      cpSync(workspace, copy, { recursive: true });
+      workspace = copy;
+    }
+    const userDataDir = join(tmpDir, 'user');
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...BASE_USER_SETTINGS, ...options.userSettings }, null, 2),
+    );
+
+    host.server = await startCodeServer({
+      entry,
+      workspace,
+      port: options.port,
+      userDataDir,
+      extensionsDir: join(tmpDir, 'ext'),
+      logFile: join(tmpDir, 'code-server.log'),
+      env: options.env,
+    });
+    const port = host.server.port;
+    const url = workbenchUrl({ port, workspace, extensionPath, extensionTestsPath: options.extensionTestsPath, openFile: options.openFile });
+
+    const { context, page } = await launchChromium({
+      userDataDir: join(tmpDir, 'chromium'),
+      headless: options.headless,
+      viewport: options.viewport,
+    });
+    host.context = context;
+    for (const [name, fn] of Object.entries(options.exposedFunctions ?? {})) await page.exposeFunction(name, fn);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+
+    return {
+      url,
+      port,
+      workspace,
+      page,
+      context,
+      tmpDir,
+      close,
+      serverOutputTail: () => host.server?.outputTail() ?? '',
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The workbench URL with the development-extension payload VS Code's web embedder reads. */
+export function workbenchUrl({ port, workspace, extensionPath, extensionTestsPath, openFile }) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(extensionPath)]];
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(resolve(extensionTestsPath))]);
+  payload.push(['skipWelcome', 'true']);
+  if (openFile) payload.push(['openFile', remote(isAbsolute(openFile) ? openFile : join(workspace, openFile))]);
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/**
+ * Resolves once the workbench has restored: the explorer shows the workspace folder's files and, when a file was
+ * requested, its editor is visible.
+ * @param {import('playwright-core').Page} page
+ * @param {{ timeoutMs?: number, editorFileName?: string }} [options]
+ */
+export async function waitForWorkbench(page, options = {}) {
+  const timeout = options.timeoutMs ?? 60_000;
+  await page.waitForSelector('.monaco-workbench', { timeout });
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout });
+  if (options.editorFileName) {
+    await page.waitForSelector(`.tab.active[aria-label^="${options.editorFileName.replace(/"/g, '\\"')}"]`, { timeout });
+    await page.waitForSelector('.editor-instance .monaco-editor .view-lines .view-line', { timeout });
+    // The editor first shows as Plain Text until the language extensions have registered; only then do
+    // onLanguage activation events (ours included) fire.
+    if (!/\.(txt|log)$/i.test(options.editorFileName)) {
+      await page.waitForFunction(
+        () => {
+          const mode = document.getElementById('status.editor.mode')?.textContent?.trim();
+          return Boolean(mode) && mode !== 'Plain Text';
+        },
+        undefined,
+        { timeout },
+      );
+    }
+  }
+}
+
+/**
+ * An HTTP endpoint on 127.0.0.1 through which code in the extension host (integration tests) asks the harness for
+ * browser-level things it cannot do itself: screenshots and reading text out of the workbench and its webviews.
+ * The extension host finds it through the env variable SPANLENS_WEBHOST_CONTROL.
+ *   POST /screenshot {"name": "..."}        → {"path": "<abs png>"}
+ *   POST /text {"selector": "...", "frameUrlIncludes"?: "..."} → {"frames": [{"url": "...", "texts": ["..."]}]}
+ * @param {{ getPage: () => import('playwright-core').Page | undefined, screenshotDir: string }} options
+ */
+export async function startControlServer(options) {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+      if (body.length > 64 * 1024) req.destroy();
+    });
+    req.on('end', () => {
+      handleControlRequest(req.url ?? '/', body, options).then(
+        (result) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(result));
+        },
+        (error) => {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+        },
+      );
+    });
+  });
+  await new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolvePromise);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolvePromise) => server.close(() => resolvePromise())),
+  };
+}
+
+async function handleControlRequest(url, body, { getPage, screenshotDir }) {
+  const page = getPage();
+  if (!page) throw new Error('the workbench page is not open yet');
+  const request = body ? JSON.parse(body) : {};
+  if (url === '/screenshot') {
+    const name = String(request.name ?? 'screenshot').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name}.png`);
+    await page.screenshot({ path, timeout: 30_000 });
+    return { path };
+  }
+  if (url === '/text') {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const frames = [];
+    for (const frame of page.frames()) {
+      if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
+      const texts = await frame
+        .$$eval(request.selector, (elements) => elements.map((e) => e.textContent ?? ''))
+        .catch(() => []);
+      if (texts.length > 0) frames.push({ url: frame.url(), texts });
+    }
+    return { frames };
+  }
+  throw new Error(`unknown control request ${url}`);
+}
+
+async function closeQuietly(host) {
+  const context = host.context;
+  host.context = undefined;
+  if (context) {
+    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  const server = host.server;
+  host.server = undefined;
+  if (server) await server.stop();
+}
+
+let signalHandlersInstalled = false;
+
+/** On Ctrl-C or termination, stop every open host before exiting; on any exit, kill code-server for sure. */
+function installSignalHandlers() {
+  if (signalHandlersInstalled) return;
+  signalHandlersInstalled = true;
+  const onSignal = (signal) => {
+    process.stderr.write(`\nwebhost: ${signal}: stopping VS Code and the browser\n`);
+    const all = [...openHosts].map(async (host) => {
+      host.closed = true;
+      await closeQuietly(host);
+      rmSync(host.tmpDir, { recursive: true, force: true });
+    });
+    openHosts.clear();
+    Promise.allSettled(all).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  // Last resort when the process exits without closing (e.g. process.exit in a hurry): code-server's group would
+  // otherwise outlive us. Playwright kills the browsers it launched on exit by itself.
+  process.once('exit', () => {
+    for (const host of openHosts) host.server?.killNow();
+  });
+}
