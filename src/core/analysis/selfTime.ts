@@ -1,0 +1,149 @@
+import type { Bottleneck, SelfTimeBreakdown, TimeRow } from './analysisTypes';
+import type { CriticalPath } from './criticalPath';
+import { spanEndUs, type SpanTree } from './spanTree';
+
+/**
+ * Self time of every span: its duration minus the union of its children's intervals, each clipped to the span.
+ * Children attached only through a link (adopted roots) do not count: the linking span did not run inside it.
+ * Indexed like `trace.spans`.
+ */
+export function computeSpanSelfTimes(tree: SpanTree): Float64Array {
+  const spans = tree.trace.spans;
+  const out = new Float64Array(tree.size);
+  const clipped: number[] = [];
+  for (let v = 0; v < tree.size; v++) {
+    const s = spans[v]!;
+    const start = s.startTimeUs;
+    const end = spanEndUs(s);
+    const from = tree.childStart[v]!;
+    const to = tree.childStart[v + 1]!;
+    let covered = 0;
+    if (to > from) {
+      // Children are in trace order, i.e. by start; guard against unsorted input anyway.
+      clipped.length = 0;
+      let sorted = true;
+      let prevStart = -Infinity;
+      for (let k = from; k < to; k++) {
+        const c = tree.childList[k]!;
+        if (tree.adopted[c] === 1) continue;
+        const cs = Math.max(spans[c]!.startTimeUs, start);
+        const ce = Math.min(spanEndUs(spans[c]!), end);
+        if (!(ce > cs)) continue;
+        if (cs < prevStart) sorted = false;
+        prevStart = cs;
+        clipped.push(cs, ce);
+      }
+      if (!sorted) {
+        const pairs: [number, number][] = [];
+        for (let k = 0; k < clipped.length; k += 2) pairs.push([clipped[k]!, clipped[k + 1]!]);
+        pairs.sort((a, b) => a[0] - b[0]);
+        clipped.length = 0;
+        for (const [a, b] of pairs) clipped.push(a, b);
+      }
+      let reached = start;
+      for (let k = 0; k < clipped.length; k += 2) {
+        const a = clipped[k]!;
+        const b = clipped[k + 1]!;
+        if (b > reached) {
+          covered += b - Math.max(a, reached);
+          reached = b;
+        }
+      }
+    }
+    out[v] = Math.max(0, end - start - covered);
+  }
+  return out;
+}
+
+interface Accumulator {
+  service: string;
+  operation?: string;
+  count: number;
+  errorCount: number;
+  totalUs: number;
+  selfUs: number;
+  criticalPathUs: number;
+  pathSpanIds: string[];
+}
+
+export interface TimeAggregation {
+  readonly breakdown: SelfTimeBreakdown;
+  readonly bottlenecks: readonly Bottleneck[];
+}
+
+/**
+ * Per-service and per-operation (service + span name) totals, and the bottleneck ranking: operations by time on
+ * the critical path, then by self time.
+ */
+export function aggregateTimes(
+  tree: SpanTree,
+  spanSelfUs: Float64Array,
+  pathTimeBySpan: Float64Array,
+  path: CriticalPath,
+  traceDurationUs: number,
+  limits: { readonly bottleneckLimit: number; readonly exampleLimit: number },
+): TimeAggregation {
+  const spans = tree.trace.spans;
+  const byService = new Map<string, Accumulator>();
+  const byOperation = new Map<string, Accumulator>();
+  const bump = (map: Map<string, Accumulator>, key: string, service: string, operation: string | undefined, v: number): void => {
+    let acc = map.get(key);
+    if (!acc) {
+      acc = { service, count: 0, errorCount: 0, totalUs: 0, selfUs: 0, criticalPathUs: 0, pathSpanIds: [] };
+      if (operation !== undefined) acc.operation = operation;
+      map.set(key, acc);
+    }
+    const s = spans[v]!;
+    acc.count++;
+    if (s.error) acc.errorCount++;
+    acc.totalUs += spanEndUs(s) - s.startTimeUs;
+    acc.selfUs += spanSelfUs[v]!;
+    const onPath = pathTimeBySpan[v]!;
+    if (onPath > 0) {
+      acc.criticalPathUs += onPath;
+      if (acc.pathSpanIds.length < limits.exampleLimit) acc.pathSpanIds.push(s.spanId);
+    }
+  };
+  for (let v = 0; v < tree.size; v++) {
+    const s = spans[v]!;
+    bump(byService, s.service, s.service, undefined, v);
+    bump(byOperation, `${s.service}\u0000${s.name}`, s.service, s.name, v);
+  }
+  const pathLength = path.endUs - path.startUs;
+  const toRow = (a: Accumulator): TimeRow => ({
+    service: a.service,
+    ...(a.operation === undefined ? {} : { operation: a.operation }),
+    count: a.count,
+    errorCount: a.errorCount,
+    totalUs: a.totalUs,
+    selfUs: a.selfUs,
+    selfPercentOfTrace: traceDurationUs > 0 ? (a.selfUs / traceDurationUs) * 100 : 0,
+    criticalPathUs: a.criticalPathUs,
+    criticalPathPercent: pathLength > 0 ? (a.criticalPathUs / pathLength) * 100 : 0,
+  });
+  const bySelf = (x: TimeRow, y: TimeRow): number => y.selfUs - x.selfUs || y.totalUs - x.totalUs;
+  const operationRows = [...byOperation.values()];
+  const bottlenecks = operationRows
+    .filter((a) => a.criticalPathUs > 0)
+    .sort((x, y) => y.criticalPathUs - x.criticalPathUs || y.selfUs - x.selfUs)
+    .slice(0, limits.bottleneckLimit)
+    .map(
+      (a): Bottleneck => ({
+        service: a.service,
+        operation: a.operation ?? '',
+        criticalPathUs: a.criticalPathUs,
+        criticalPathPercent: pathLength > 0 ? (a.criticalPathUs / pathLength) * 100 : 0,
+        selfUs: a.selfUs,
+        count: a.count,
+        exampleSpanIds: a.pathSpanIds,
+      }),
+    );
+  return {
+    breakdown: {
+      spanSelfUs,
+      byService: [...byService.values()].map(toRow).sort(bySelf),
+      byOperation: operationRows.map(toRow).sort(bySelf),
+    },
+    bottlenecks,
+  };
+}
