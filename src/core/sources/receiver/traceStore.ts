@@ -147,7 +147,7 @@ export class TraceStore {
   }
 
   services(): string[] {
-    return [...this.byService.keys()].sort();
+    return [...this.byService.keys()].sort((a, b) => a.localeCompare(b));
   }
 
   operations(service: string): OperationInfo[] {
@@ -155,7 +155,7 @@ export class TraceStore {
     if (!ops) return [];
     return [...ops.values()]
       .map((o) => ({ name: o.name, spanKind: o.spanKind }))
-      .sort((a, b) => (a.name === b.name ? a.spanKind.localeCompare(b.spanKind) : a.name < b.name ? -1 : 1));
+      .sort((a, b) => a.name.localeCompare(b.name) || a.spanKind.localeCompare(b.spanKind));
   }
 
   has(traceId: string): boolean {
