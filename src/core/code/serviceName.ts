@@ -1,0 +1,179 @@
+// Which service a source file's spans are recorded under, decided from files the developer already has.
+//
+// Order: the override setting; else, walking up from the file's folder to the workspace root, the first folder
+// that says something — `OTEL_SERVICE_NAME` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) in its env files
+// (`.env.local`, `.env.development`, `.env`, in that order), else the `name` in its package.json; else the tracer
+// name from `trace.getTracer('…')`. Everything else found on the way is offered as an alternative, so the host can
+// ask once when the choice is unclear.
+import * as path from 'node:path';
+
+export type ServiceNameSource = 'setting' | 'env' | 'package.json' | 'tracer' | 'none';
+
+export interface ServiceCandidate {
+  readonly service: string;
+  readonly source: ServiceNameSource;
+  /** The file it came from (env file or package.json), absent for the setting and tracer names. */
+  readonly file?: string;
+}
+
+export interface ServiceNameRequest {
+  /** Absolute path of the source file. */
+  readonly filePath: string;
+  /** Absolute path of the workspace folder the file belongs to; the walk stops there. */
+  readonly workspaceRoot: string;
+  /** Reads a file; undefined when it does not exist or cannot be read. */
+  readFile(filePath: string): Promise<string | undefined>;
+  /** The `spanlens.serviceName` setting; empty means unset. */
+  readonly override?: string;
+  /** Tracer names found in the file (`InstrumentedFunction.tracerName`), most used first. */
+  readonly tracerNames?: readonly string[];
+  /** Services the trace source knows, to prefer a candidate that actually has data. */
+  readonly knownServices?: readonly string[];
+}
+
+export interface ServiceNameResolution {
+  /** Undefined when nothing names the service. */
+  readonly service: string | undefined;
+  readonly source: ServiceNameSource;
+  readonly file?: string;
+  /** Other plausible names (without `service`), best first, e.g. the unscoped package name. */
+  readonly alternatives: readonly string[];
+  /**
+   * True when `knownServices` was given, `service` is not among them, and more than one alternative is: the host
+   * should ask the user which one to use.
+   */
+  readonly ambiguous: boolean;
+}
+
+export const envFileNames: readonly string[] = ['.env.local', '.env.development', '.env'];
+
+/** Parses dotenv text: `KEY=value`, `export KEY=value`, quotes, `#` comments. */
+export function parseEnvFile(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2]!;
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) > 0) {
+      value = value.slice(1, value.indexOf(quote, 1));
+      if (quote === '"') value = value.replace(/\\n/g, '\n');
+    } else {
+      const hash = value.search(/\s#/);
+      if (hash >= 0) value = value.slice(0, hash);
+      value = value.trim();
+    }
+    out.set(m[1]!, value);
+  }
+  return out;
+}
+
+/** `service.name` from an `OTEL_RESOURCE_ATTRIBUTES` value (`k=v,k2=v2`, values percent-encoded). */
+export function serviceNameFromResourceAttributes(value: string): string | undefined {
+  for (const pair of value.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    if (pair.slice(0, eq).trim() !== 'service.name') continue;
+    const raw = pair.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw) || undefined;
+    } catch {
+      return raw || undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The service an env file names: OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES, as in the SDK. */
+export function serviceNameFromEnv(env: ReadonlyMap<string, string>): string | undefined {
+  const direct = env.get('OTEL_SERVICE_NAME')?.trim();
+  if (direct) return direct;
+  const attrs = env.get('OTEL_RESOURCE_ATTRIBUTES');
+  return attrs ? serviceNameFromResourceAttributes(attrs) : undefined;
+}
+
+function packageName(text: string): string | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (json && typeof json === 'object' && 'name' in json && typeof json.name === 'string' && json.name.trim() !== '') return json.name.trim();
+  } catch {
+    // A broken package.json names nothing.
+  }
+  return undefined;
+}
+
+/** `@shop/orders` → `orders`; other names unchanged. */
+export function unscopedPackageName(name: string): string {
+  const m = /^@[^/]+\/(.+)$/.exec(name);
+  return m ? m[1]! : name;
+}
+
+/** Folders from the file's own up to the root (inclusive); just the file's folder when it is outside the root. */
+function foldersUp(filePath: string, root: string): string[] {
+  const out: string[] = [];
+  const normalizedRoot = path.resolve(root);
+  let dir = path.dirname(path.resolve(filePath));
+  const rel = path.relative(normalizedRoot, dir);
+  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  if (!inside) return [dir];
+  for (;;) {
+    out.push(dir);
+    if (dir === normalizedRoot) break;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return out;
+}
+
+/** Every candidate, best first (see the module comment for the order). */
+export async function serviceNameCandidates(req: ServiceNameRequest): Promise<ServiceCandidate[]> {
+  const out: ServiceCandidate[] = [];
+  const override = req.override?.trim();
+  if (override) out.push({ service: override, source: 'setting' });
+  for (const dir of foldersUp(req.filePath, req.workspaceRoot)) {
+    for (const name of envFileNames) {
+      const file = path.join(dir, name);
+      const text = await req.readFile(file);
+      if (text === undefined) continue;
+      const service = serviceNameFromEnv(parseEnvFile(text));
+      if (service) out.push({ service, source: 'env', file });
+    }
+    const pkgFile = path.join(dir, 'package.json');
+    const pkgText = await req.readFile(pkgFile);
+    const name = pkgText !== undefined ? packageName(pkgText) : undefined;
+    if (name) {
+      out.push({ service: name, source: 'package.json', file: pkgFile });
+      const unscoped = unscopedPackageName(name);
+      if (unscoped !== name) out.push({ service: unscoped, source: 'package.json', file: pkgFile });
+    }
+  }
+  for (const t of req.tracerNames ?? []) if (t) out.push({ service: t, source: 'tracer' });
+  return out;
+}
+
+export async function resolveServiceName(req: ServiceNameRequest): Promise<ServiceNameResolution> {
+  const all = await serviceNameCandidates(req);
+  const unique: ServiceCandidate[] = [];
+  for (const c of all) if (!unique.some((u) => u.service === c.service)) unique.push(c);
+  const first = unique[0];
+  if (!first) return { service: undefined, source: 'none', alternatives: [], ambiguous: false };
+  let chosen = first;
+  let ambiguous = false;
+  const known = req.knownServices ? new Set(req.knownServices) : undefined;
+  // The setting is never second-guessed; other sources yield to a candidate the trace source actually has.
+  if (known && chosen.source !== 'setting' && !known.has(chosen.service)) {
+    const knownOnes = unique.filter((c) => known.has(c.service));
+    if (knownOnes.length >= 1) chosen = knownOnes[0]!;
+    ambiguous = knownOnes.length > 1;
+  }
+  return {
+    service: chosen.service,
+    source: chosen.source,
+    ...(chosen.file !== undefined ? { file: chosen.file } : {}),
+    alternatives: unique.filter((c) => c !== chosen).map((c) => c.service),
+    ambiguous,
+  };
+}
