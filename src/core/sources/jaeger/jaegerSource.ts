@@ -88,6 +88,7 @@ export class JaegerSource implements TraceSource {
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
+    checkQuery(query);
     const hasTags = Object.keys(query.tags ?? {}).length > 0;
     // Tag filters: v3 `query.attributes` is silently ignored before v2.19, so use v1's `tag` while v1 exists; where it
     // does not (Jaeger main), v3 honours attributes.
@@ -112,6 +113,7 @@ export class JaegerSource implements TraceSource {
   }
 
   async searchSummaries(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    checkQuery(query);
     if (this.capabilities.get('summaries') !== false && this.capabilities.get('v3') !== false) {
       const response = await this.http.get('/api/v3/trace-summaries', v3SearchParams(query, true), signal);
       if (isEndpointAbsent(response)) {
@@ -291,6 +293,13 @@ export class JaegerSource implements TraceSource {
     if (typeof name !== 'string') throw unexpectedShape(this.baseUrl, path, 'an operation has no name');
     return { name, spanKind: typeof spanKind === 'string' ? spanKind : '' };
   }
+}
+
+/** Jaeger answers a non-positive limit or an empty service with a 500 or 400; say what is wrong instead. */
+function checkQuery(query: TraceQuery): void {
+  if (!Number.isInteger(query.limit) || query.limit < 1) throw new SpanLensError('bad-input', `The search limit must be a whole number of at least 1 (got ${query.limit}).`);
+  if (query.service.trim() === '') throw new SpanLensError('bad-input', 'Choose a service to search traces of.');
+  if (!(query.startUs < query.endUs)) throw new SpanLensError('bad-input', 'The search window is empty: its start must be before its end.');
 }
 
 /** api/v3's empty result: 404 with `{"error":{"httpCode":404,"message":"No traces found"}}`. */
