@@ -282,11 +282,9 @@ function toSpan(z: ZipkinSpan, traceId: string, resources: Map<string, readonly 
   const events: SpanEvent[] = z.annotations.map((a) => ({ timeUs: a.timestamp, name: a.value, attributes: [] }));
   let start = z.timestamp;
   if (start === undefined && z.annotations.length > 0) start = z.annotations[0]!.timestamp;
-  let duration = z.duration;
-  if (duration === undefined && start !== undefined && z.annotations.length > 0) {
-    const lastAnnotation = z.annotations[z.annotations.length - 1]!.timestamp;
-    if (lastAnnotation > start) duration = lastAnnotation - start;
-  }
+  // No duration means the span did not finish where it was recorded. Later annotations (Brave's "brave.flush") mark
+  // when the tracer gave up on it, not when the work ended, so they do not stand in for an end.
+  const duration = z.duration;
   if (duration === undefined) warnings.push('Zipkin reported no duration for this span (it may not have finished); shown with zero duration.');
 
   return makeSpan({
