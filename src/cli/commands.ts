@@ -1,5 +1,19 @@
 import type { CliCommand } from './io';
+import { servicesCommand } from './commands/services';
+import { operationsCommand } from './commands/operations';
+import { searchCommand } from './commands/search';
+import { traceCommand } from './commands/trace';
+import { exportCommand } from './commands/export';
 import { receiveCommand } from './commands/receive';
+import { lensesCommand } from './commands/lenses';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
-export const commands: readonly CliCommand[] = [receiveCommand];
+export const commands: readonly CliCommand[] = [
+  servicesCommand,
+  operationsCommand,
+  searchCommand,
+  traceCommand,
+  exportCommand,
+  receiveCommand,
+  lensesCommand,
+];
