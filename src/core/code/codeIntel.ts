@@ -3,3 +3,4 @@
 // never loads the compiler; the CLI imports it inside the commands that need it.
 export const codeIntelVersion = 1;
 export { findInstrumentedFunctions, listFunctions } from './instrumented/finder';
+export { matchSpanToFunction } from './instrumented/codeAttributes';
