@@ -45,3 +45,18 @@ export function listFixtures(): string[] {
   walk(root);
   return out.sort();
 }
+
+/** Fixture files that are not traces: dependency links, metrics, api/v3 service/operation/summary listings. */
+export const NON_TRACE_FIXTURES: ReadonlySet<string> = new Set([
+  'jaeger-ui/dependencies_large.json',
+  'jaeger-ui/dependencies_small.json',
+  'jaeger-ui/spm_metricfamily_samples.json',
+  'jaeger/apiv3_snapshot_GetServices.json',
+  'jaeger/apiv3_snapshot_GetOperations.json',
+  'jaeger/apiv3_snapshot_FindTraceSummaries.json',
+]);
+
+/** Every fixture file that holds traces (Jaeger, OTLP or Zipkin JSON). */
+export function traceFixtures(): string[] {
+  return listFixtures().filter((f) => !NON_TRACE_FIXTURES.has(f));
+}

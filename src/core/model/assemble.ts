@@ -91,24 +91,26 @@ function addSpanWarning(span: MutableSpan, message: string): void {
 
 /** Returns the spans with unique ids: shared client/server ids split, other duplicates dropped (and reported). */
 function resolveDuplicateIds(spans: MutableSpan[], warnings: TraceWarning[]): MutableSpan[] {
-  const byId = new Map<string, MutableSpan[]>();
-  let hasDuplicates = false;
+  // One map entry per id; lists only for the (rare) ids that occur more than once.
+  const firstById = new Map<string, MutableSpan>();
+  let byId: Map<string, MutableSpan[]> | undefined;
   for (const span of spans) {
-    const group = byId.get(span.spanId);
-    if (group) {
-      group.push(span);
-      hasDuplicates = true;
-    } else {
-      byId.set(span.spanId, [span]);
+    const first = firstById.get(span.spanId);
+    if (first === undefined) {
+      firstById.set(span.spanId, span);
+      continue;
     }
+    byId ??= new Map();
+    const group = byId.get(span.spanId);
+    if (group) group.push(span);
+    else byId.set(span.spanId, [first, span]);
   }
-  if (!hasDuplicates) return spans;
+  if (!byId) return spans;
 
   const dropped = new Set<MutableSpan>();
-  const usedIds = new Set(byId.keys());
+  const usedIds = new Set(firstById.keys());
   const splits: SharedIdSplit[] = [];
   for (const [id, group] of byId) {
-    if (group.length < 2) continue;
     const client = group.find((s) => s.kind === SpanKind.CLIENT);
     const servers = client ? group.filter((s) => s.kind === SpanKind.SERVER) : [];
     let rest = group;

@@ -2,6 +2,9 @@ import type { Attribute, Span, SpanEvent, SpanLink, SpanStatus } from './trace';
 import { SpanStatusCode } from './trace';
 import type { SpanKind } from './trace';
 
+// Read once: the enum comes through a re-export, and this runs for every span.
+const STATUS_ERROR = SpanStatusCode.ERROR;
+
 /** What a parser knows about one span; `makeSpan` turns it into a Span with a stable key set. */
 export interface SpanFields {
   readonly traceId: string;
@@ -42,7 +45,7 @@ export function makeSpan(f: SpanFields): Span {
     startTimeUs: f.startTimeUs,
     durationUs: f.durationUs,
     status: f.status,
-    error: f.status.code === SpanStatusCode.ERROR || f.errorTag === true,
+    error: f.status.code === STATUS_ERROR || f.errorTag === true,
     attributes: f.attributes,
     events: f.events,
     links: f.links,

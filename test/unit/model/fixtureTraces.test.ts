@@ -5,21 +5,7 @@ import { summarizeTrace } from '../../../src/core/model/summary';
 import type { Trace } from '../../../src/core/model/trace';
 import { SpanKind, SpanStatusCode } from '../../../src/core/model/trace';
 import { isSpanLensError } from '../../../src/core/errors';
-import { listFixtures, readFixture } from '../../support/fixtures';
-
-/** Fixture files that are not traces (dependency links, metrics, api/v3 service/operation/summary listings). */
-export const NON_TRACE_FIXTURES = new Set([
-  'jaeger-ui/dependencies_large.json',
-  'jaeger-ui/dependencies_small.json',
-  'jaeger-ui/spm_metricfamily_samples.json',
-  'jaeger/apiv3_snapshot_GetServices.json',
-  'jaeger/apiv3_snapshot_GetOperations.json',
-  'jaeger/apiv3_snapshot_FindTraceSummaries.json',
-]);
-
-export function traceFixtures(): string[] {
-  return listFixtures().filter((f) => !NON_TRACE_FIXTURES.has(f));
-}
+import { NON_TRACE_FIXTURES, readFixture, traceFixtures } from '../../support/fixtures';
 
 interface Expected {
   readonly traces: number;
