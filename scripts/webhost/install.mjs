@@ -4,8 +4,8 @@
 // from the Debian package. A marker file written last makes the install idempotent: a folder without it is a failed
 // or interrupted install and is wiped and redone.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, symlinkSync, appendFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -45,7 +45,10 @@ export function isCodeServerInstalled(installDir = codeServerInstallDir()) {
 export async function ensureCodeServer(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const installDir = codeServerInstallDir();
-  if (isCodeServerInstalled(installDir)) return codeServerEntry(installDir);
+  if (isCodeServerInstalled(installDir)) {
+    removeAbandonedStagingDirs(installDir);
+    return codeServerEntry(installDir);
+  }
 
   const releaseLock = await acquireLock(`${installDir}.lock`, log);
   try {
@@ -71,13 +74,19 @@ function checkPrerequisites() {
   }
 }
 
-async function install(installDir, log) {
+/**
+ * Installs into a staging folder named after this process and renames it into place when complete, so an
+ * install whose process was killed (its npm children may still be running) never collides with the next one.
+ */
+async function install(finalDir, log) {
   const started = Date.now();
-  const logFile = `${installDir}.install.log`;
+  const logFile = `${finalDir}.install.log`;
+  removeAbandonedStagingDirs(finalDir);
+  const installDir = `${finalDir}.staging-${process.pid}`;
   rmSync(installDir, { recursive: true, force: true });
   mkdirSync(installDir, { recursive: true });
   writeFileSync(logFile, `code-server ${CODE_SERVER_VERSION} install, ${new Date().toISOString()}\n`);
-  log(`webhost: installing code-server ${CODE_SERVER_VERSION} into ${installDir} (log: ${logFile})`);
+  log(`webhost: installing code-server ${CODE_SERVER_VERSION} into ${finalDir} (log: ${logFile})`);
 
   writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'spanlens-code-server', private: true }, null, 2));
   const vscodeDir = join(installDir, 'node_modules', 'code-server', 'lib', 'vscode');
@@ -106,7 +115,33 @@ async function install(installDir, log) {
 
   if (!existsSync(codeServerEntry(installDir))) throw new Error(`code-server install finished but ${codeServerEntry(installDir)} is missing`);
   writeFileSync(join(installDir, MARKER), JSON.stringify({ version: CODE_SERVER_VERSION, installedAt: new Date().toISOString() }) + '\n');
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(installDir, finalDir);
   log(`webhost: code-server installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function removeAbandonedStagingDirs(finalDir) {
+  const parent = dirname(finalDir);
+  const prefix = `${basename(finalDir)}.staging-`;
+  for (const name of existsSync(parent) ? readdirSync(parent) : []) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid)) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // An orphaned npm of the killed install may still write there; the next install tries again.
+    }
+  }
+}
+
+function isProcessAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 /** Environment for npm: node-gyp builds against the local Node headers instead of downloading them. */

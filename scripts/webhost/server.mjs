@@ -43,7 +43,9 @@ export async function startCodeServer(options) {
     options.workspace,
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env },
+    // An empty gallery turns the marketplace off: otherwise VS Code queries open-vsx.org, which is not reachable
+    // here (and tests must not depend on the internet anyway).
+    env: { EXTENSIONS_GALLERY: '{}', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
