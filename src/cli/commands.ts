@@ -6,6 +6,7 @@ import { traceCommand } from './commands/trace';
 import { exportCommand } from './commands/export';
 import { receiveCommand } from './commands/receive';
 import { lensesCommand } from './commands/lenses';
+import { analyzeCommand } from './commands/analyze';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   receiveCommand,
   lensesCommand,
+  analyzeCommand,
 ];

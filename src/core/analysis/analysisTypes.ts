@@ -69,10 +69,12 @@ export interface TimeRow {
   readonly selfUs: number;
   /** selfUs / trace duration × 100 (can exceed 100 in total when work ran in parallel). */
   readonly selfPercentOfTrace: number;
-  /** Time on the critical path. */
+  /** Time working on the critical path (its `self` segments). */
   readonly criticalPathUs: number;
-  /** criticalPathUs / critical path length × 100 (sums to 100 over all rows). */
+  /** criticalPathUs / critical path length × 100. */
   readonly criticalPathPercent: number;
+  /** Time on the critical path spent waiting for these spans to start (`async-wait` segments: queues, think time). */
+  readonly criticalPathWaitUs: number;
 }
 
 export interface SelfTimeBreakdown {
@@ -86,11 +88,14 @@ export interface SelfTimeBreakdown {
 export interface Bottleneck {
   readonly service: string;
   readonly operation: string;
+  /** Time working on the critical path; ranking key. */
   readonly criticalPathUs: number;
   readonly criticalPathPercent: number;
+  /** Time the path waited for these spans to start (not counted in criticalPathUs). */
+  readonly criticalPathWaitUs: number;
   readonly selfUs: number;
   readonly count: number;
-  /** Spans of this operation on the critical path. */
+  /** Spans of this operation working on the critical path. */
   readonly exampleSpanIds: readonly string[];
 }
 

@@ -213,9 +213,10 @@ export function computeCriticalPath(tree: SpanTree, times: EffectiveTimes = comp
   };
 }
 
-/** Time each span spends on the critical path (self and async-wait segments), indexed like `trace.spans`. */
-export function criticalPathTimeBySpan(size: number, path: CriticalPath): Float64Array {
-  const out = new Float64Array(size);
-  for (const s of path.segments) out[s.spanIndex]! += s.endUs - s.startUs;
-  return out;
+/** Time each span holds on the critical path, indexed like `trace.spans`: working (`self`) and waited for. */
+export function criticalPathTimeBySpan(size: number, path: CriticalPath): { readonly work: Float64Array; readonly wait: Float64Array } {
+  const work = new Float64Array(size);
+  const wait = new Float64Array(size);
+  for (const s of path.segments) (s.kind === 'self' ? work : wait)[s.spanIndex]! += s.endUs - s.startUs;
+  return { work, wait };
 }

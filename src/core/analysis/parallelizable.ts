@@ -1,6 +1,6 @@
 import { SpanKind, type Span } from '../model/trace';
 import type { ParallelizableFinding } from './analysisTypes';
-import { callTarget, isDatabaseCall, normalizedStatement } from './spanAttributes';
+import { callTarget, isDatabaseCall, normalizedStatement, urlTemplate } from './spanAttributes';
 import { calleeChildOf, spanEndUs, type SpanTree } from './spanTree';
 
 // Calls whose result later calls typically need: credentials, locks, transactions, sessions, connections.
@@ -8,8 +8,9 @@ const GATEKEEPER = /(^|[^a-z])(auth\w*|login|sign[-_ ]?in|token|oauth|lock|acqui
 // Calls that must come after the ones before them: they close what those opened.
 const FINISHER = /(^|[^a-z])(commit|rollback|release|unlock|end[-_ ]?transaction|close|logout|sign[-_ ]?out)([^a-z]|$)/i;
 
+/** What a call does, for the gatekeeper/finisher tests: its name, statement and route. */
 function callText(span: Span): string {
-  return `${span.name} ${normalizedStatement(span) ?? ''}`;
+  return `${span.name} ${normalizedStatement(span) ?? ''} ${urlTemplate(span) ?? ''}`;
 }
 
 /**

@@ -160,6 +160,8 @@ class AnsweredCalls {
   }
 }
 
+const TWIN_SLACK_US = 1000;
+
 function twinKey(tree: SpanTree, v: number): string {
   const s = tree.trace.spans[v]!;
   return `${tree.parent[v]}\u0000${s.kind}\u0000${s.service}\u0000${s.name}\u0000${peerKeys(s).join('|')}`;
@@ -210,7 +212,8 @@ export function analyzePropagation(
       if (tree.parent[v]! >= 0 && isCall(s) && calleeChildOf(tree, v) >= 0) answered.add(twinKey(tree, v), s.startTimeUs, spanEndUs(s));
     }
     answered.seal();
-    uncovered = uncovered.filter((call) => !answered.overlaps(twinKey(tree, call.node), call.span.startTimeUs, spanEndUs(call.span)));
+    // A little slack: a twin often starts a few µs after, and an unended (zero-length) span has no real end.
+    uncovered = uncovered.filter((call) => !answered.overlaps(twinKey(tree, call.node), call.span.startTimeUs - TWIN_SLACK_US, spanEndUs(call.span) + TWIN_SLACK_US));
   }
 
   const gaps: PropagationGap[] = [];

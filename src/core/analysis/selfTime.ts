@@ -63,6 +63,7 @@ interface Accumulator {
   totalUs: number;
   selfUs: number;
   criticalPathUs: number;
+  criticalPathWaitUs: number;
   pathSpanIds: string[];
 }
 
@@ -72,13 +73,13 @@ export interface TimeAggregation {
 }
 
 /**
- * Per-service and per-operation (service + span name) totals, and the bottleneck ranking: operations by time on
- * the critical path, then by self time.
+ * Per-service and per-operation (service + span name) totals, and the bottleneck ranking: operations by the time
+ * they work on the critical path (async waits before them are reported apart), then by self time.
  */
 export function aggregateTimes(
   tree: SpanTree,
   spanSelfUs: Float64Array,
-  pathTimeBySpan: Float64Array,
+  pathTimeBySpan: { readonly work: Float64Array; readonly wait: Float64Array },
   path: CriticalPath,
   traceDurationUs: number,
   limits: { readonly bottleneckLimit: number; readonly exampleLimit: number },
@@ -89,7 +90,7 @@ export function aggregateTimes(
   const bump = (map: Map<string, Accumulator>, key: string, service: string, operation: string | undefined, v: number): void => {
     let acc = map.get(key);
     if (!acc) {
-      acc = { service, count: 0, errorCount: 0, totalUs: 0, selfUs: 0, criticalPathUs: 0, pathSpanIds: [] };
+      acc = { service, count: 0, errorCount: 0, totalUs: 0, selfUs: 0, criticalPathUs: 0, criticalPathWaitUs: 0, pathSpanIds: [] };
       if (operation !== undefined) acc.operation = operation;
       map.set(key, acc);
     }
@@ -98,9 +99,11 @@ export function aggregateTimes(
     if (s.error) acc.errorCount++;
     acc.totalUs += spanEndUs(s) - s.startTimeUs;
     acc.selfUs += spanSelfUs[v]!;
-    const onPath = pathTimeBySpan[v]!;
-    if (onPath > 0) {
-      acc.criticalPathUs += onPath;
+    const work = pathTimeBySpan.work[v]!;
+    const wait = pathTimeBySpan.wait[v]!;
+    acc.criticalPathUs += work;
+    acc.criticalPathWaitUs += wait;
+    if (work > 0) {
       if (acc.pathSpanIds.length < limits.exampleLimit) acc.pathSpanIds.push(s.spanId);
     }
   };
@@ -120,6 +123,7 @@ export function aggregateTimes(
     selfPercentOfTrace: traceDurationUs > 0 ? (a.selfUs / traceDurationUs) * 100 : 0,
     criticalPathUs: a.criticalPathUs,
     criticalPathPercent: pathLength > 0 ? (a.criticalPathUs / pathLength) * 100 : 0,
+    criticalPathWaitUs: a.criticalPathWaitUs,
   });
   const bySelf = (x: TimeRow, y: TimeRow): number => y.selfUs - x.selfUs || y.totalUs - x.totalUs;
   const operationRows = [...byOperation.values()];
@@ -133,6 +137,7 @@ export function aggregateTimes(
         operation: a.operation ?? '',
         criticalPathUs: a.criticalPathUs,
         criticalPathPercent: pathLength > 0 ? (a.criticalPathUs / pathLength) * 100 : 0,
+        criticalPathWaitUs: a.criticalPathWaitUs,
         selfUs: a.selfUs,
         count: a.count,
         exampleSpanIds: a.pathSpanIds,
