@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Trace } from '../../src/core/model/trace';
 import { JaegerTestStore, loadFixtureTraces, shiftIntoRecentPast, traceFixtureFiles } from './jaegerTestStore';
@@ -17,7 +18,7 @@ export type { MetricsMode } from './jaegerTestMetrics';
  * - `5xx`: 500 with Jaeger's error body (v1 envelope or api/v3 error, by path);
  * - `html`: 200 with the UI's index.html instead of JSON;
  * - `truncated`: the real answer with its full Content-Length, but only half the body, then the socket closes;
- * - `huge`: a 200 JSON body of `hugeBytes` (default 64 MiB + 1 MiB), streamed;
+ * - `huge`: a 200 JSON body of `hugeBytes` (default 257 MiB, past the client's default cap), streamed;
  * - `slow`: the real answer, trickled `dripBytes` at a time every `dripIntervalMs`.
  */
 export type FaultMode = 'refuse' | 'reset' | 'hang' | '5xx' | 'html' | 'truncated' | 'huge' | 'slow';
@@ -51,6 +52,8 @@ export interface JaegerTestServerOptions {
   readonly basePath?: string;
   /** Memory storage's max_traces (search depth limit). */
   readonly maxTraces?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface LoggedRequest {
@@ -74,7 +77,7 @@ export interface JaegerTestServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_HUGE_BYTES = 65 * 1024 * 1024;
+const DEFAULT_HUGE_BYTES = 257 * 1024 * 1024;
 
 /**
  * An imitation of Jaeger's query service (port 16686) over the shared fixture traces, answering per the contract in
@@ -95,7 +98,7 @@ export async function startJaegerTestServer(options: JaegerTestServerOptions = {
   const sockets = new Set<Socket>();
   let fault: (FaultOptions & { remaining: number }) | undefined;
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ method: req.method ?? 'GET', path: url.pathname, params: url.searchParams, headers: req.headers });
     let rel: string | undefined;
@@ -112,8 +115,9 @@ export async function startJaegerTestServer(options: JaegerTestServerOptions = {
     };
     if (!active) return send(res, reply());
     applyFault(active, req, res, reply, rel ?? url.pathname);
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -137,7 +141,7 @@ export async function startJaegerTestServer(options: JaegerTestServerOptions = {
   let listening = true;
 
   return {
-    url: `http://127.0.0.1:${port}${basePath}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${basePath}`,
     port,
     version,
     traces: store.traces,

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as childProcess from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import { JaegerSource, type JaegerSourceOptions } from '../../../src/core/sources/jaeger/jaegerSource';
 import { JAEGER_DOCKER_COMMAND } from '../../../src/core/sources/jaeger/jaegerHttp';
@@ -197,12 +201,6 @@ describe('JaegerSource failures, as users see them', () => {
     );
   });
 
-  it('the default cap (64 MiB) stops a bigger body', async function () {
-    this.timeout(60_000);
-    await server.setFault('huge');
-    await expectError(source().search(lastHour()), 'too-large', /larger than the 64 MiB limit/);
-  });
-
   it('health(): unreachable with the reason, fast (no retries)', async () => {
     await server.setFault('refuse');
     const health = await source({ retries: 5, retryBaseDelayMs: 600_000 }).health();
@@ -219,5 +217,39 @@ describe('JaegerSource failures, as users see them', () => {
   it('bad base URLs are bad-input', () => {
     assert.throws(() => new JaegerSource({ baseUrl: 'ftp://x', timeoutMs: 1 }), (e: unknown) => e instanceof SpanLensError && e.kind === 'bad-input');
     assert.throws(() => new JaegerSource({ baseUrl: 'not a url', timeoutMs: 1 }), (e: unknown) => e instanceof SpanLensError && e.kind === 'bad-input');
+  });
+});
+
+describe('JaegerSource over HTTPS', () => {
+  let tls: { key: string; cert: string } | undefined;
+  let dir: string | undefined;
+  before(function () {
+    // A throwaway self-signed certificate for 127.0.0.1; the test needs the openssl command.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-tls-'));
+    const result = childProcess.spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    if (result.error || result.status !== 0) this.skip();
+    tls = { key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+  });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a self-signed certificate is refused with a TLS message, accepted with allowInsecureTls', async () => {
+    const server = await startJaegerTestServer({ tls: tls!, fixtures: ['jaeger/ui_01.v1trace.json'] });
+    try {
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      await expectError(
+        new JaegerSource({ baseUrl: server.url, timeoutMs: 5000, retries: 0 }).services(),
+        'unreachable',
+        /^Cannot reach Jaeger at https:\/\/127\.0\.0\.1:\d+: TLS certificate problem \(self[- ]signed certificate\)\. If you trust this server's certificate, allow insecure TLS/,
+      );
+      assert.deepEqual(await new JaegerSource({ baseUrl: server.url, timeoutMs: 5000, allowInsecureTls: true }).services(), ['service-x', 'service-y']);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as childProcess from 'node:child_process';
+import * as path from 'node:path';
 import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
 import { loadFixtureTraces, traceEndUs, traceStartUs } from '../../support/jaegerTestStore';
 import { rfc3339FromUs } from '../../../src/core/sources/jaeger/jaegerQueries';
@@ -358,5 +360,32 @@ describe('Jaeger test server (against shared/JAEGER-API.md)', () => {
         await server.close();
       }
     });
+  });
+
+  it('standalone launcher: prints its URL, serves, stops on SIGTERM', async function () {
+    this.timeout(30_000);
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const child = childProcess.spawn(process.execPath, ['--require', 'tsx/cjs', 'test/support/runJaegerTestServer.ts', '--port', '0', '--version', 'main'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (\S+) \(version main, \d+ traces\)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`launcher exited with ${code}: ${out}`)));
+      });
+      const services = JSON.parse((await getRaw(`${url}/api/v3/services`)).text) as { services: string[] };
+      assert.ok(services.services.includes('api-gateway'));
+      assert.equal((await getRaw(`${url}/api/services`)).status, 404);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
   });
 });
