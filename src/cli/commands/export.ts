@@ -8,62 +8,66 @@ import { SpanLensError } from '../../core/errors';
 import { normalizeTraceId } from '../../core/model/ids';
 import { parseTraceDocument } from '../../core/model/traceDocument';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
-import { buildHtmlExport, readViewerAssets } from '../../core/export/htmlExport';
+import { buildHtmlExport, readViewerAssets, type ViewerAssets } from '../../core/export/htmlExport';
 import { buildAnalyzedPayload } from '../../core/export/payloadAnalysis';
 import { SOURCE_BOOLEAN_FLAGS, SOURCE_USAGE, SOURCE_VALUED_FLAGS, openSourceFromFlags, printable, readSourceFlags, type SourceFlags } from '../sourceOptions';
 
-export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'save a trace as a self-contained HTML page (the trace viewer, works offline)',
-  usage: [
-    'Usage: spanlens export TRACE --html OUT.html [options]',
-    '',
-    'TRACE is a trace file (Jaeger JSON, OTLP JSON or Zipkin JSON) or a trace id fetched from the source.',
-    'The page embeds the viewer and the trace, makes no network requests and opens in any browser.',
-    '',
-    'Options:',
-    '  --html FILE        where to write the page (required)',
-    '  --trace-id ID      which trace, when the file holds several',
-    '  --compare OTHER    a second trace (file or id) to compare with, per operation',
-    SOURCE_USAGE,
-  ].join('\n'),
-  async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const args = parseArgs(argv, { valued: [...SOURCE_VALUED_FLAGS, '--html', '--trace-id', '--compare'], boolean: SOURCE_BOOLEAN_FLAGS });
-    const [target, extra] = args.positionals;
-    if (target === undefined || target.trim() === '') throw new UsageError('missing TRACE (a trace file or trace id)');
-    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    const out = args.flags.get('--html');
-    if (out === undefined || out.trim() === '') throw new UsageError('missing --html OUT.html');
-    const flags = readSourceFlags(args);
-    const wanted = args.flags.get('--trace-id');
-    const wantedId = wanted === undefined ? undefined : parseTraceIdInput(wanted);
-    if (wanted !== undefined && wantedId === undefined) throw new UsageError(`--trace-id: '${wanted}' is not a trace id`);
+/** `assets` reads the viewer bundle; tests pass one built in memory. */
+export function createExportCommand(assets: () => ViewerAssets = readViewerAssets): CliCommand {
+  return {
+    name: 'export',
+    summary: 'save a trace as a self-contained HTML page (the trace viewer, works offline)',
+    usage: [
+      'Usage: spanlens export TRACE --html OUT.html [options]',
+      '',
+      'TRACE is a trace file (Jaeger JSON, OTLP JSON or Zipkin JSON) or a trace id fetched from the source.',
+      'The page embeds the viewer and the trace, makes no network requests and opens in any browser.',
+      '',
+      'Options:',
+      '  --html FILE        where to write the page (required)',
+      '  --trace-id ID      which trace, when the file holds several',
+      '  --compare OTHER    a second trace (file or id) to compare with, per operation',
+      SOURCE_USAGE,
+    ].join('\n'),
+    async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+      const args = parseArgs(argv, { valued: [...SOURCE_VALUED_FLAGS, '--html', '--trace-id', '--compare'], boolean: SOURCE_BOOLEAN_FLAGS });
+      const [target, extra] = args.positionals;
+      if (target === undefined || target.trim() === '') throw new UsageError('missing TRACE (a trace file or trace id)');
+      if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+      const out = args.flags.get('--html');
+      if (out === undefined || out.trim() === '') throw new UsageError('missing --html OUT.html');
+      const flags = readSourceFlags(args);
+      const wanted = args.flags.get('--trace-id');
+      const wantedId = wanted === undefined ? undefined : parseTraceIdInput(wanted);
+      if (wanted !== undefined && wantedId === undefined) throw new UsageError(`--trace-id: '${wanted}' is not a trace id`);
 
-    const main = await loadTrace(target, wantedId, flags, signal);
-    const compareTarget = args.flags.get('--compare');
-    const compare = compareTarget !== undefined ? await loadTrace(compareTarget, undefined, flags, signal) : undefined;
+      const main = await loadTrace(target, wantedId, flags, signal);
+      const compareTarget = args.flags.get('--compare');
+      const compare = compareTarget !== undefined ? await loadTrace(compareTarget, undefined, flags, signal) : undefined;
 
-    const assets = readViewerAssets();
-    const html = buildHtmlExport({
-      trace: buildAnalyzedPayload(main.trace, { source: main.label }),
-      ...(compare ? { compare: buildAnalyzedPayload(compare.trace, { source: compare.label }) } : {}),
-      assets,
-    });
-    const file = path.resolve(out);
-    try {
-      fs.writeFileSync(file, html);
-    } catch (e) {
-      throw new SpanLensError('bad-input', `Cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, cause: e });
-    }
-    const bytes = Buffer.byteLength(html);
-    if (flags.json) {
-      io.out(JSON.stringify({ file, traceId: main.trace.traceId, spanCount: main.trace.spans.length, compareTraceId: compare?.trace.traceId ?? null, bytes }));
-    } else {
-      io.out(`Wrote ${printable(file)}: trace ${main.trace.traceId}, ${main.trace.spans.length} spans${compare ? `, compared with ${compare.trace.traceId}` : ''} (${Math.ceil(bytes / 1024)} KB).`);
-    }
-    return 0;
-  },
-};
+      const html = buildHtmlExport({
+        trace: buildAnalyzedPayload(main.trace, { source: main.label }),
+        ...(compare ? { compare: buildAnalyzedPayload(compare.trace, { source: compare.label }) } : {}),
+        assets: assets(),
+      });
+      const file = path.resolve(out);
+      try {
+        fs.writeFileSync(file, html);
+      } catch (e) {
+        throw new SpanLensError('bad-input', `Cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, cause: e });
+      }
+      const bytes = Buffer.byteLength(html);
+      if (flags.json) {
+        io.out(JSON.stringify({ file, traceId: main.trace.traceId, spanCount: main.trace.spans.length, compareTraceId: compare?.trace.traceId ?? null, bytes }));
+      } else {
+        io.out(`Wrote ${printable(file)}: trace ${main.trace.traceId}, ${main.trace.spans.length} spans${compare ? `, compared with ${compare.trace.traceId}` : ''} (${Math.ceil(bytes / 1024)} KB).`);
+      }
+      return 0;
+    },
+  };
+}
+
+export const exportCommand: CliCommand = createExportCommand();
 
 interface LoadedTrace {
   readonly trace: Trace;
