@@ -59,10 +59,10 @@ describe('trace source health in the status bar', function () {
     const { sources } = await api();
     assert.ok(server);
     server.setFault('refuse');
+    const before = sources.shownErrors.length;
     await vscode.commands.executeCommand('spanlens.checkSource');
     await waitFor(() => sources.state.kind === 'unreachable', 'state unreachable after fault');
-    const before = sources.shownErrors.length;
-    // The same failure three times over: the user sees it once.
+    // The same failure four times over (two health checks, two trace fetches): the user sees it once.
     await vscode.commands.executeCommand('spanlens.openTraceById', '83a9efd15c1c98a977e0711cc93ee28b');
     await vscode.commands.executeCommand('spanlens.openTraceById', '83a9efd15c1c98a977e0711cc93ee28b');
     await vscode.commands.executeCommand('spanlens.checkSource');
