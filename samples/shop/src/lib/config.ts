@@ -1,0 +1,27 @@
+/** Where each shop service listens: SHOP_BASE_PORT (default 7070) and the next three ports, on loopback. */
+export const HOST = '127.0.0.1';
+
+const base = Number(process.env['SHOP_BASE_PORT'] ?? 7070);
+if (!Number.isInteger(base) || base < 1 || base > 65530) throw new Error(`SHOP_BASE_PORT must be a port number, not ${process.env['SHOP_BASE_PORT']}`);
+
+export const PORTS = {
+  gateway: base,
+  orders: base + 1,
+  inventory: base + 2,
+  queue: base + 3,
+} as const;
+
+export function serviceUrl(service: keyof typeof PORTS): string {
+  return `http://${HOST}:${PORTS[service]}`;
+}
+
+/** The SKU whose checkout always fails (the "failing path" for Span Lens to find). */
+export const DISCONTINUED_SKU = 'BROKEN-1';
+
+export const CATALOG: readonly { readonly sku: string; readonly name: string; readonly priceCents: number }[] = [
+  { sku: 'MUG-1', name: 'Trace mug', priceCents: 1200 },
+  { sku: 'TEE-2', name: 'Span T-shirt', priceCents: 2500 },
+  { sku: 'CAP-3', name: 'Collector cap', priceCents: 1800 },
+  { sku: 'PIN-4', name: 'Baggage pin', priceCents: 400 },
+  { sku: DISCONTINUED_SKU, name: 'Discontinued sampler', priceCents: 100 },
+];
