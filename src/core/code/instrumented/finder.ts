@@ -28,7 +28,6 @@ import {
   decoratorsOf,
   httpMethodNames,
   joinRoutePaths,
-  objectMethod,
   recognizeNestController,
   recognizeRouteCall,
   routeSpanNames,
@@ -57,6 +56,11 @@ const spanKindByName: Readonly<Record<string, SpanKindName>> = {
   CONSUMER: 'consumer',
 };
 const spanKindByNumber: readonly SpanKindName[] = ['internal', 'server', 'client', 'producer', 'consumer'];
+/**
+ * Calls that start a span named by their first argument: OpenTelemetry's `tracer.startActiveSpan/startSpan`, and
+ * Sentry's `startSpan/startSpanManual/startInactiveSpan({ name })` (Sentry 8+ records OpenTelemetry spans).
+ */
+const spanStarters = new Set(['startActiveSpan', 'startSpan', 'startSpanManual', 'startInactiveSpan']);
 const webFrameworkModules = new Set(['express', 'fastify', 'koa', '@koa/router', 'koa-router', 'restify', 'polka', 'router']);
 
 /** Parses `text` and returns its instrumented functions, in source order. */
@@ -147,7 +151,7 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
         const name = calleeName(callee);
         if (name === undefined) break;
         const onMember = ts.isPropertyAccessExpression(callee);
-        if ((name === 'startActiveSpan' || name === 'startSpan') && onMember && call.arguments.length > 0) c.spanCalls.push(call);
+        if (spanStarters.has(name) && call.arguments.length > 0 && (onMember || isNamedOptions(call.arguments[0]!))) c.spanCalls.push(call);
         else if (wrappers.has(name) && call.arguments.length >= 2) c.wrapperCalls.push(call);
         else if (onMember && (httpMethodNames.has(name) || name === 'route') && call.arguments.length > 0) c.routeCalls.push(call);
         else if (onMember && (name === 'use' || name === 'register' || name === 'prefix')) c.mountCalls.push(call);
@@ -308,13 +312,16 @@ export function findInstrumentedFunctionsIn(sf: ts.SourceFile, options: FinderOp
   }
 
   for (const call of c.spanCalls) {
-    const spanName = constants.spanName(call.arguments[0]!);
+    const first = call.arguments[0]!;
+    const nameExpr = spanNameArgument(first);
+    const spanName = nameExpr ? constants.spanName(nameExpr) : undefined;
     if (!spanName) continue;
-    const callee = unwrapExpression(call.expression) as ts.PropertyAccessExpression;
-    const via = (callee.name as ts.Identifier).text === 'startActiveSpan' ? 'startActiveSpan' : 'startSpan';
-    const options = call.arguments[1];
+    const callee = unwrapExpression(call.expression);
+    const via = calleeName(callee) === 'startActiveSpan' ? 'startActiveSpan' : 'startSpan';
+    // OTel: (name, options?, …); Sentry: ({ name, op, … }, callback).
+    const options = ts.isObjectLiteralExpression(unwrapExpression(first)) ? first : call.arguments[1];
     emit(enclosingTarget(call), spanName, via, {
-      tracerName: tracerNameOf(callee.expression, c, sf),
+      tracerName: ts.isPropertyAccessExpression(callee) ? tracerNameOf(callee.expression, c, sf) : undefined,
       spanKind: options ? spanKindOption(options) : undefined,
     });
   }
@@ -325,6 +332,12 @@ export function findInstrumentedFunctionsIn(sf: ts.SourceFile, options: FinderOp
 function enclosingFunction(node: ts.Node): FunctionLikeNode | undefined {
   for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) if (isFunctionLikeNode(n)) return n;
   return undefined;
+}
+
+/** A bare `startSpan({ name: … }, cb)` call (Sentry's imported function) names its span in an options object. */
+function isNamedOptions(arg: ts.Expression): boolean {
+  const u = unwrapExpression(arg);
+  return ts.isObjectLiteralExpression(u) && u.properties.some((p) => ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'name');
 }
 
 /** `'name'` or `{ name: 'name', … }` (the options form some wrappers take). */
@@ -506,12 +519,7 @@ function findRoutes(
 
   for (const call of c.routeCalls) {
     for (const reg of recognizeRouteCall(call, ctx)) {
-      let handlerFn = reg.handler ? resolveHandler(reg.handler, resolveFunctionRef) : undefined;
-      if (!handlerFn && !reg.handler) {
-        // fastify.route({ …, handler(req, reply) { … } })
-        const obj = unwrapExpression(call.arguments[0]!);
-        if (ts.isObjectLiteralExpression(obj)) handlerFn = objectMethod(obj, 'handler');
-      }
+      const handlerFn = reg.handlerMethod ?? (reg.handler ? resolveHandler(reg.handler, resolveFunctionRef) : undefined);
       const label = `handler for ${reg.route.method === 'ALL' ? '*' : reg.route.method} ${reg.route.path}`;
       let target: FunctionTarget | undefined;
       let handlerName: string | undefined;

@@ -27,6 +27,8 @@ export interface RouteRegistration {
   readonly route: RouteInfo;
   /** The handler argument (function, reference, or a call wrapping one); undefined for Fastify-style objects resolved elsewhere. */
   readonly handler: ts.Expression | undefined;
+  /** A method-shorthand handler in an options object: `{ handler(request, reply) { … } }`. */
+  readonly handlerMethod?: ts.MethodDeclaration;
   /** Koa named route. */
   readonly routeName?: string;
   /** True when a mount prefix from this file was applied (or the receiver is the application itself). */
@@ -159,8 +161,12 @@ export function recognizeRouteCall(call: ts.CallExpression, ctx: RouteContext): 
   }
   if (rest.length === 0) return [];
   const handler = pickHandler(rest, ctx);
+  const handlerMethod = handler ? undefined : handlerMethodIn(rest);
   const key = receiverKey(mountReceiver, sf);
-  if (handler) {
+  if (handlerMethod) {
+    // Fastify: app.get('/p', { handler(request, reply) { … } }): an options object names its handler.
+    if (!ctx.importsWebFramework && (handlerMethod.parameters.length === 0 || clientReceivers.has(key))) return [];
+  } else if (handler) {
     // Without framework evidence, `cache.get('/k', () => compute())` must not become a route: require a handler
     // that takes arguments, as every request handler does.
     if (!ctx.importsWebFramework && (!hasParameters(handler) || clientReceivers.has(key))) return [];
@@ -172,10 +178,22 @@ export function recognizeRouteCall(call: ts.CallExpression, ctx: RouteContext): 
     {
       route: { framework: ctx.framework, method: method === 'del' ? 'DELETE' : method.toUpperCase(), path: joinRoutePaths(prefix ?? '', path) },
       handler,
+      ...(handlerMethod ? { handlerMethod } : {}),
       ...(routeName !== undefined ? { routeName } : {}),
       prefixKnown: prefix !== undefined,
     },
   ];
+}
+
+function handlerMethodIn(args: readonly ts.Expression[]): ts.MethodDeclaration | undefined {
+  for (let i = args.length - 1; i >= 0; i--) {
+    const u = unwrapExpression(args[i]!);
+    if (ts.isObjectLiteralExpression(u)) {
+      const m = objectMethod(u, 'handler');
+      if (m) return m;
+    }
+  }
+  return undefined;
 }
 
 /** For `app.route('/p').get(h)` (and `.get(h).post(h2)` chains): the path and the receiver of `.route`. */
@@ -212,12 +230,14 @@ function recognizeRouteObject(call: ts.CallExpression, obj: ts.ObjectLiteralExpr
     if (t) methods.push(t);
   }
   const handler = objectProperty(obj, 'handler');
-  if (methods.length === 0 || (!handler && !objectMethod(obj, 'handler'))) return [];
+  const handlerMethod = handler ? undefined : objectMethod(obj, 'handler');
+  if (methods.length === 0 || (!handler && !handlerMethod)) return [];
   const prefix = ctx.prefixFor(receiver, call);
   const framework: RouteFramework = ctx.framework === 'express' ? 'fastify' : ctx.framework;
   return methods.map((method) => ({
     route: { framework, method: method === '*' ? 'ALL' : method.toUpperCase(), path: joinRoutePaths(prefix ?? '', url) },
     handler,
+    ...(handlerMethod ? { handlerMethod } : {}),
     prefixKnown: prefix !== undefined,
   }));
 }

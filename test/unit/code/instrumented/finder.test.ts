@@ -220,6 +220,23 @@ function a() {
     assert.deepEqual(brief(src), ['a → a.one (startSpan)', 'a → a.two (startActiveSpan)', 'a → a.three (startSpan)']);
   });
 
+  it('reads Sentry-style span options ({ name, op }) on a member or a bare imported startSpan', () => {
+    const src = `
+import * as Sentry from '@sentry/node';
+import { startSpan, startInactiveSpan } from '@sentry/node';
+export function a() { return Sentry.startSpan({ name: 'checkout.pay', op: 'function' }, () => 1); }
+export function b() { return startSpan({ name: \`checkout.\${step}\` }, () => 1); }
+export function c() { startInactiveSpan({ name: 'checkout.bg' }).end(); }
+export function d() { return startSpan('not.an.options.object', () => 1); }
+export function e() { return startSpan({ op: 'nameless' }, () => 1); }
+`;
+    assert.deepEqual(brief(src), [
+      'a → checkout.pay (startSpan)',
+      'b → /^checkout\\..+$/ (startSpan)',
+      'c → checkout.bg (startSpan)',
+    ]);
+  });
+
   it('works on JavaScript files', () => {
     const src = `const { trace } = require('@opentelemetry/api');
 const tracer = trace.getTracer('js');
@@ -430,6 +447,7 @@ const fastify = Fastify();
 fastify.get('/items/:id', { schema: {} }, async function getItem(request, reply) { return {}; });
 fastify.route({ method: ['GET', 'HEAD'], url: '/health', handler: async () => 'ok' });
 fastify.route({ method: 'PUT', url: '/items/:id', handler(request, reply) { return {}; } });
+fastify.post('/items', { schema: {}, handler(request, reply) { return {}; } });
 async function adminRoutes(app) {
   app.delete('/items/:id', async (request) => ({}));
 }
@@ -442,6 +460,7 @@ fastify.register(adminRoutes, { prefix: '/admin' });`;
         ['handler for GET /health', 'GET /health', 'fastify'],
         ['handler for HEAD /health', 'HEAD /health', 'fastify'],
         ['handler for PUT /items/:id', 'PUT /items/:id', 'fastify'],
+        ['handler for POST /items', 'POST /items', 'fastify'],
         ['handler for DELETE /admin/items/:id', 'DELETE /admin/items/:id', 'fastify'],
       ],
     );
