@@ -56,9 +56,15 @@ describe('activation', () => {
     // this, an empty result would prove nothing.
     assert.ok(loaded.includes(mainRelative), `${mainRelative} is not in require.cache; loaded from the extension: ${loaded.join(', ')}`);
     const heavy = loaded.filter(
-      (file) => /(^|\/)node_modules\/(typescript|ts-morph|@ts-morph)\//.test(file) || file === 'dist/codeIntel.js',
+      (file) => /(^|\/)node_modules\/(typescript|ts-morph|@ts-morph)\//.test(file) || file === 'dist/codeIntelWorker.js',
     );
     assert.deepEqual(heavy, [], `activation loaded heavy modules: ${heavy.join(', ')}`);
+  });
+
+  it('does not start the code-intelligence worker (ts-morph and TypeScript) at activation', async () => {
+    const api = (await ourExtension().activate()) as { codeIntel?: { started: boolean } };
+    assert.ok(api.codeIntel, 'the extension API exposes its code-intelligence client');
+    assert.equal(api.codeIntel.started, false);
   });
 
   it('does not bundle the TypeScript compiler into the activation bundle', () => {
