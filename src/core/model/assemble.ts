@@ -39,7 +39,6 @@ export function assembleTrace(traceId: string, spans: Span[], sourceWarnings: Tr
   for (let i = 0; i < n; i++) indexById.set(unique[i]!.spanId, i);
 
   const parentIndex = new Int32Array(n).fill(-1);
-  const orphansByMissingParent = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const span = unique[i]!;
     if (span.parentSpanId === undefined) continue;
@@ -47,21 +46,9 @@ export function assembleTrace(traceId: string, spans: Span[], sourceWarnings: Tr
     if (p === undefined) {
       span.orphan = true;
       addSpanWarning(span, `Parent span ${span.parentSpanId} is not in this trace; shown as a root.`);
-      const list = orphansByMissingParent.get(span.parentSpanId);
-      if (list) list.push(i);
-      else orphansByMissingParent.set(span.parentSpanId, [i]);
     } else {
       parentIndex[i] = p;
     }
-  }
-  for (const [missing, members] of orphansByMissingParent) {
-    const first = unique[members[0]!]!;
-    const others = members.length > 1 ? ` and ${members.length - 1} more span(s)` : '';
-    warnings.push({
-      kind: 'orphan',
-      spanId: first.spanId,
-      message: `Span "${first.name}" (${first.service})${others} name parent ${missing}, which is not in this trace.`,
-    });
   }
 
   const depth = computeDepths(unique, parentIndex, warnings);
@@ -69,10 +56,27 @@ export function assembleTrace(traceId: string, spans: Span[], sourceWarnings: Tr
   const sorted = new Array<Span>(n);
   for (let k = 0; k < n; k++) sorted[k] = unique[order[k]!]!;
 
+  reportOrphans(sorted, indexById, warnings);
   reportClockSkew(unique, parentIndex, order, warnings);
   reportMultipleRoots(sorted, warnings);
 
   return { traceId: normalizedTraceId, spans: sorted, warnings };
+}
+
+/** One warning per missing parent id, in start order, naming its earliest orphan. */
+function reportOrphans(sorted: readonly Span[], indexById: ReadonlyMap<string, number>, warnings: TraceWarning[]): void {
+  const byMissingParent = new Map<string, Span[]>();
+  for (const span of sorted) {
+    if (span.parentSpanId === undefined || indexById.has(span.parentSpanId)) continue;
+    const list = byMissingParent.get(span.parentSpanId);
+    if (list) list.push(span);
+    else byMissingParent.set(span.parentSpanId, [span]);
+  }
+  for (const [missing, members] of byMissingParent) {
+    const first = members[0]!;
+    const who = members.length > 1 ? `Span "${first.name}" (${first.service}) and ${members.length - 1} more span(s) name` : `Span "${first.name}" (${first.service}) names`;
+    warnings.push({ kind: 'orphan', spanId: first.spanId, message: `${who} parent ${missing}, which is not in this trace.` });
+  }
 }
 
 function normalizeSpan(span: Span, traceId: string): MutableSpan {
@@ -279,7 +283,11 @@ function computeDepths(spans: readonly MutableSpan[], parentIndex: Int32Array, w
 function breakCycle(spans: readonly MutableSpan[], parentIndex: Int32Array, path: readonly number[], from: number, warnings: TraceWarning[]): void {
   const members = path.slice(from);
   let cut = members[0]!;
-  for (const m of members) if (spans[m]!.startTimeUs < spans[cut]!.startTimeUs) cut = m;
+  for (const m of members) {
+    const a = spans[m]!;
+    const b = spans[cut]!;
+    if (a.startTimeUs < b.startTimeUs || (a.startTimeUs === b.startTimeUs && a.spanId < b.spanId)) cut = m;
+  }
   const span = spans[cut]!;
   parentIndex[cut] = -1;
   span.orphan = true;

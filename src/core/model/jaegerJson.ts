@@ -142,7 +142,7 @@ function readTrace(value: unknown, where: string, origin: string, groups: Map<st
     if (spans.length === 0) return; // an empty trace object names no trace: nothing to show
     throw malformedTrace(origin, joinPath(where, 'traceID'), 'missing trace id');
   }
-  const traceId = normalizeTraceId(checkHexId(traceIdRaw, joinPath(where, 'traceID'), origin));
+  const traceId = normalizeTraceId(checkHexId(traceIdRaw, joinPath(where, 'traceID'), origin, 32));
   let group = groups.get(traceId);
   if (!group) {
     group = { spans: [], warnings: [] };
@@ -195,10 +195,10 @@ function readSpan(
   if (!isRecord(s)) throw malformedTrace(origin, where, `expected a span object, found ${describeJsonValue(s)}`);
   const spanIdRaw = s['spanID'];
   if (typeof spanIdRaw !== 'string' || spanIdRaw === '') throw malformedTrace(origin, joinPath(where, 'spanID'), 'missing span id');
-  const spanId = normalizeSpanId(checkHexId(spanIdRaw, joinPath(where, 'spanID'), origin));
+  const spanId = normalizeSpanId(checkHexId(spanIdRaw, joinPath(where, 'spanID'), origin, 16));
   const traceIdValue = typeof s['traceID'] === 'string' && s['traceID'] !== '' ? s['traceID'] : traceIdOfTrace;
   if (traceIdValue === undefined) throw malformedTrace(origin, joinPath(where, 'traceID'), 'missing trace id');
-  const traceId = normalizeTraceId(checkHexId(traceIdValue, joinPath(where, 'traceID'), origin));
+  const traceId = normalizeTraceId(checkHexId(traceIdValue, joinPath(where, 'traceID'), origin, 32));
   const spanWarnings: string[] = [];
   const sourceWarnings = s['warnings'];
   if (Array.isArray(sourceWarnings)) for (const w of sourceWarnings) if (typeof w === 'string') spanWarnings.push(w);
@@ -366,8 +366,8 @@ function readReferences(
       if (!isRecord(r) || typeof r['spanID'] !== 'string') throw malformedTrace(origin, at, 'expected a {refType, traceID, spanID} reference');
       const refType = typeof r['refType'] === 'string' ? r['refType'].toUpperCase() : '';
       const kind = refType === 'CHILD_OF' ? 'child_of' : refType === 'FOLLOWS_FROM' ? 'follows_from' : 'link';
-      const refTrace = typeof r['traceID'] === 'string' && r['traceID'] !== '' ? normalizeTraceId(checkHexId(r['traceID'], `${at}.traceID`, origin)) : traceId;
-      refs.push({ kind, traceId: refTrace, spanId: normalizeSpanId(checkHexId(r['spanID'], `${at}.spanID`, origin)) });
+      const refTrace = typeof r['traceID'] === 'string' && r['traceID'] !== '' ? normalizeTraceId(checkHexId(r['traceID'], `${at}.traceID`, origin, 32)) : traceId;
+      refs.push({ kind, traceId: refTrace, spanId: normalizeSpanId(checkHexId(r['spanID'], `${at}.spanID`, origin, 16)) });
     });
   } else if (value !== undefined && value !== null) {
     throw malformedTrace(origin, joinPath(where, 'references'), `expected an array, found ${describeJsonValue(value)}`);
@@ -410,8 +410,8 @@ function readMicros(value: unknown, where: string, origin: string): number {
   throw malformedTrace(origin, where, `expected microseconds as a number, found ${describeJsonValue(value)}`);
 }
 
-function checkHexId(id: string, where: string, origin: string): string {
-  if (!/^[0-9a-f]{1,32}$/i.test(id)) throw malformedTrace(origin, where, `"${id.slice(0, 40)}" is not a hex id`);
+function checkHexId(id: string, where: string, origin: string, maxDigits: 32 | 16): string {
+  if (id.length > maxDigits || !/^[0-9a-f]+$/i.test(id)) throw malformedTrace(origin, where, `"${id.slice(0, 40)}" is not a hex id of up to ${maxDigits} digits`);
   return id;
 }
 

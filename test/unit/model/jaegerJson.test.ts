@@ -205,7 +205,7 @@ describe('Jaeger v1 JSON', () => {
       );
     check('nope', /^bad\.json: expected a Jaeger trace/);
     check({ data: {} }, /expected an array of traces, found an object at data/);
-    check({ data: [{ traceID: 'a', spans: [span('1', { spanID: 'zz' })] }] }, /"zz" is not a hex id at data\[0\]\.spans\[0\]\.spanID/);
+    check({ data: [{ traceID: 'a', spans: [span('1', { spanID: 'zz' })] }] }, /"zz" is not a hex id of up to 16 digits at data\[0\]\.spans\[0\]\.spanID/);
     check({ traceID: 'a', spans: [span('1', { startTime: 'yesterday' })] }, /expected microseconds .* at spans\[0\]\.startTime/);
     check({ traceID: 'a', spans: [span('1', { tags: [{ value: 1 }] })] }, /at spans\[0\]\.tags\[0\]/);
     check({ traceID: 'a', spans: [span('1', { references: [{ refType: 'CHILD_OF' }] })] }, /at spans\[0\]\.references\[0\]/);
