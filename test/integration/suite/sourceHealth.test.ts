@@ -58,7 +58,7 @@ describe('trace source health in the status bar', function () {
   it('follows the source back to unreachable when it stops answering, with one notification for repeated failures', async () => {
     const { sources } = await api();
     assert.ok(server);
-    server.setFault('refuse');
+    await server.setFault('refuse');
     const before = sources.shownErrors.length;
     await vscode.commands.executeCommand('spanlens.checkSource');
     await waitFor(() => sources.state.kind === 'unreachable', 'state unreachable after fault');
@@ -67,7 +67,7 @@ describe('trace source health in the status bar', function () {
     await vscode.commands.executeCommand('spanlens.openTraceById', '83a9efd15c1c98a977e0711cc93ee28b');
     await vscode.commands.executeCommand('spanlens.checkSource');
     assert.equal(sources.shownErrors.length - before, 1, `notifications: ${sources.shownErrors.slice(before).join(' | ')}`);
-    server.setFault(undefined);
+    await server.setFault(undefined);
     await vscode.commands.executeCommand('spanlens.checkSource');
     await waitFor(() => sources.state.kind === 'connected', 'state connected after recovery');
   });
