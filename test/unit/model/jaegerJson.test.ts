@@ -129,6 +129,30 @@ describe('Jaeger v1 JSON', () => {
     );
   });
 
+  it('names a log by its event field, else its message, else "log"', () => {
+    const [trace] = parseJaegerJson(
+      {
+        traceID: 'abc',
+        processes,
+        spans: [
+          span('1', {
+            logs: [
+              { timestamp: 1001, fields: [{ key: 'level', type: 'string', value: 'info' }, { key: 'event', type: 'string', value: 'retry' }] },
+              { timestamp: 1002, fields: [{ key: 'message', type: 'string', value: 'slow query' }] },
+              { timestamp: 1003, fields: [{ key: 'x', type: 'int64', value: 1 }] },
+            ],
+          }),
+        ],
+      },
+      'l.json',
+    );
+    assert.deepEqual(trace!.spans[0]!.events, [
+      { timeUs: 1001, name: 'retry', attributes: [{ key: 'level', type: 'string', value: 'info' }] },
+      { timeUs: 1002, name: 'slow query', attributes: [{ key: 'message', type: 'string', value: 'slow query' }] },
+      { timeUs: 1003, name: 'log', attributes: [{ key: 'x', type: 'int64', value: 1 }] },
+    ]);
+  });
+
   it('reads inline processes and reports a processID that is not defined', () => {
     const [trace] = parseJaegerJson(
       {
