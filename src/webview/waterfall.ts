@@ -122,6 +122,7 @@ export class Waterfall {
   }
 
   scrollRowIntoView(row: number): void {
+    this.syncRowCount();
     const top = row * ROW_HEIGHT;
     const viewTop = this.scroller.scrollTop;
     const height = this.viewportHeight || this.scroller.clientHeight;
@@ -132,6 +133,7 @@ export class Waterfall {
 
   /** Centre a row (used by find and reveal, where context around the row helps). */
   centerRow(row: number): void {
+    this.syncRowCount();
     const height = this.viewportHeight || this.scroller.clientHeight;
     this.scroller.scrollTop = Math.max(0, row * ROW_HEIGHT - height / 2 + ROW_HEIGHT / 2);
     this.schedule();
@@ -156,6 +158,19 @@ export class Waterfall {
   private scrollToFraction(fraction: number): void {
     const rows = this.state.tree.rowCount;
     this.centerRow(Math.round(fraction * rows));
+  }
+
+  /**
+   * The sizer's height must match the rows before anything scrolls: a scrollTop set against a stale (shorter)
+   * height would be clamped and land on the wrong row.
+   */
+  private syncRowCount(): void {
+    const tree = this.state.tree;
+    if (this.drawnTreeVersion === tree.version) return;
+    this.sizer.style.height = `${tree.rowCount * ROW_HEIGHT}px`;
+    setText(this.rowCountLabel, `${tree.rowCount.toLocaleString('en-US')} rows`);
+    this.drawnTreeVersion = tree.version;
+    this.minimap.invalidate();
   }
 
   private layoutColumns(width: number): void {
@@ -217,12 +232,7 @@ export class Waterfall {
     const scrollTop = this.scroller.scrollTop;
     const height = this.viewportHeight;
     // Writes.
-    if (this.drawnTreeVersion !== tree.version) {
-      this.sizer.style.height = `${tree.rowCount * ROW_HEIGHT}px`;
-      setText(this.rowCountLabel, `${tree.rowCount.toLocaleString('en-US')} rows`);
-      this.drawnTreeVersion = tree.version;
-      this.minimap.invalidate();
-    }
+    this.syncRowCount();
     const windowKey = `${window.from}:${window.to}:${this.timelineWidth}`;
     if (windowKey !== this.drawnWindowKey) {
       this.drawnWindowKey = windowKey;
@@ -249,6 +259,7 @@ export class Waterfall {
       const slot = this.slots[k]!;
       if (!used[k] && slot.row !== -1) {
         slot.root.style.display = 'none';
+        delete slot.root.dataset['row'];
         slot.row = -1;
         slot.span = -1;
       }
@@ -263,6 +274,7 @@ export class Waterfall {
     slot.row = row;
     slot.span = span;
     slot.root.style.transform = `translateY(${row * ROW_HEIGHT}px)`;
+    slot.root.dataset['row'] = String(row);
     const depth = store.depth[span]!;
     slot.name.style.paddingLeft = `${4 + Math.min(depth, MAX_INDENT_LEVELS) * INDENT_PX}px`;
     setText(slot.deep, depth > MAX_INDENT_LEVELS ? `↳${depth}` : '');
