@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
 import { repoRoot } from '../../support/fixtures';
-import { takeScreenshot, isWebHost } from '../support/webHost';
+import { takeScreenshot, isWebHost, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
@@ -112,8 +112,14 @@ describe('latency CodeLens', function () {
 
   it('renders the lens in the editor', async function () {
     if (!isWebHost()) this.skip();
-    await lensesOf('src/gateway.ts');
-    const file = await takeScreenshot('lenses-gateway');
+    await lensesOf('src/customers/hikari.ts');
+    // What the user sees: the editor draws the resolved lens text above the function.
+    let shown: string[] = [];
+    await waitFor(async () => {
+      shown = ((await workbenchTexts('.codelens-decoration')) ?? []).flatMap((f) => f.texts);
+      return shown.some((t) => /p50 .* · p95 .* · p99 .* calls/.test(t));
+    }, 'lens text drawn in the editor');
+    const file = await takeScreenshot('lenses-hikari');
     assert.ok(file && fs.existsSync(file));
   });
 });
