@@ -7,8 +7,12 @@ import type { Trace } from '../model/trace';
 /** Spans whose parent id names a span that is not in the trace. */
 export function findOrphans(tree: SpanTree): OrphanFinding[] {
   const out: OrphanFinding[] = [];
-  for (const s of tree.trace.spans) {
+  const spans = tree.trace.spans;
+  for (let v = 0; v < tree.size; v++) {
+    const s = spans[v]!;
     if (s.parentSpanId === undefined) continue;
+    // A span hanging under its parent (not link-adopted) has it; look the id up only for the rest.
+    if (!s.orphan && tree.parent[v]! >= 0 && tree.adopted[v] === 0) continue;
     if (!s.orphan && tree.indexById.has(s.parentSpanId)) continue;
     out.push({ spanId: s.spanId, service: s.service, operation: s.name, missingParentId: s.parentSpanId });
   }
@@ -66,7 +70,9 @@ export function findUnendedSpans(trace: Trace): UnendedSpan[] {
  * replaced, with at least `minDistinct` distinct raw names behind it.
  */
 export function findHighCardinality(traces: readonly Trace[], minDistinct: number, exampleLimit: number): HighCardinalityFinding[] {
-  const groups = new Map<string, { service: string; template: string; names: Set<string>; spanCount: number }>();
+  type Group = { service: string; template: string; names: Set<string>; spanCount: number };
+  const byService = new Map<string, Map<string, Group>>();
+  const all: Group[] = [];
   const templateOf = new Map<string, string>();
   for (const trace of traces) {
     for (const s of trace.spans) {
@@ -76,18 +82,23 @@ export function findHighCardinality(traces: readonly Trace[], minDistinct: numbe
         templateOf.set(s.name, template);
       }
       if (template === s.name) continue;
-      const key = `${s.service}\u0000${template}`;
-      let g = groups.get(key);
+      let groups = byService.get(s.service);
+      if (!groups) {
+        groups = new Map();
+        byService.set(s.service, groups);
+      }
+      let g = groups.get(template);
       if (!g) {
         g = { service: s.service, template, names: new Set(), spanCount: 0 };
-        groups.set(key, g);
+        groups.set(template, g);
+        all.push(g);
       }
       g.names.add(s.name);
       g.spanCount++;
     }
   }
   const out: HighCardinalityFinding[] = [];
-  for (const g of groups.values()) {
+  for (const g of all) {
     if (g.names.size < minDistinct) continue;
     out.push({ service: g.service, template: g.template, distinctNames: g.names.size, spanCount: g.spanCount, exampleNames: [...g.names].slice(0, exampleLimit) });
   }

@@ -12,10 +12,28 @@ const OPAQUE_TOKEN = /(?<![0-9a-z])(?=[0-9a-z]*[0-9])(?=[0-9a-z]*[a-z])[0-9a-z]{
 const DIGITS = /\d+/g;
 
 /**
+ * Remembers recent results of a pure string function: traces repeat the same statements, URLs and names many
+ * times. Bounded: the cache starts over when it fills, so a long-running host does not grow it forever.
+ */
+function memoize(fn: (text: string) => string, limit = 20_000): (text: string) => string {
+  let cache = new Map<string, string>();
+  return (text: string): string => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const value = fn(text);
+    if (cache.size >= limit) cache = new Map();
+    cache.set(text, value);
+    return value;
+  };
+}
+
+/**
  * A name's id-free template: UUIDs → `{uuid}`, hex and opaque ids → `{id}`, other digit runs → `{n}`.
  * "GET /users/123/orders/9f8e7d6c5b4a" and "GET /users/77/orders/0a1b2c3d4e5f" give the same template.
  */
-export function idTemplate(text: string): string {
+export const idTemplate = memoize(computeIdTemplate);
+
+function computeIdTemplate(text: string): string {
   return text.replace(UUID, '{uuid}').replace(HEX_PREFIXED, '{id}').replace(HEX_TOKEN, '{id}').replace(OPAQUE_TOKEN, '{id}').replace(DIGITS, '{n}');
 }
 
@@ -24,7 +42,9 @@ export function idTemplate(text: string): string {
  * quoted strings and numbers become `?`, `IN (?, ?, ?)` lists collapse to `IN (?)`, whitespace collapses.
  * Quoted identifiers ("col", `col`) and bind markers ($1, :name, ?) are kept.
  */
-export function normalizeStatement(statement: string): string {
+export const normalizeStatement = memoize(computeNormalizedStatement);
+
+function computeNormalizedStatement(statement: string): string {
   let out = '';
   const n = statement.length;
   let i = 0;
@@ -82,7 +102,9 @@ function isWordChar(ch: string | undefined): boolean {
  * The path of a URL (or a bare path) as a template: query and fragment dropped, each id-like segment replaced
  * (`/users/123/orders` → `/users/{n}/orders`). Scheme and host are dropped; see `urlHost` for the host.
  */
-export function urlPathTemplate(url: string): string {
+export const urlPathTemplate = memoize(computeUrlPathTemplate);
+
+function computeUrlPathTemplate(url: string): string {
   let path = url.trim();
   const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
   if (scheme) path = path.slice(scheme[0].length);
@@ -91,7 +113,7 @@ export function urlPathTemplate(url: string): string {
   if (path === '') path = '/';
   return path
     .split('/')
-    .map((seg) => idTemplate(seg))
+    .map((seg) => computeIdTemplate(seg))
     .join('/');
 }
 

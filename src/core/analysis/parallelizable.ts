@@ -84,6 +84,7 @@ export function findParallelizable(tree: SpanTree, options: { readonly minSaving
       }
       if (run.length > 0) {
         const prev = spans[run[run.length - 1]!]!;
+        // Cheap tests first: the name tests normalise statements and URLs.
         const independent =
           s.startTimeUs >= runEnd && !runTargets.has(target) && !prev.error && !GATEKEEPER.test(callText(prev)) && !FINISHER.test(callText(s));
         if (!independent) flush(p);

@@ -14,6 +14,17 @@ export interface CallContext {
   readonly learned: ReadonlyMap<string, string>;
   /** `traceId/spanId` of every span some span links to. */
   readonly linkedSpans: ReadonlySet<string>;
+  /** Peer keys per call span, computed once (they cost attribute scans and URL parsing). */
+  readonly peerKeyCache: WeakMap<Span, readonly string[]>;
+}
+
+function cachedPeerKeys(span: Span, ctx: CallContext): readonly string[] {
+  let keys = ctx.peerKeyCache.get(span);
+  if (keys === undefined) {
+    keys = peerKeys(span);
+    ctx.peerKeyCache.set(span, keys);
+  }
+  return keys;
 }
 
 function isCall(span: Span): 'client' | 'producer' | undefined {
@@ -46,17 +57,24 @@ export function buildCallContext(trees: readonly SpanTree[], extraKnownServices:
   const learned = new Map<string, string>();
   const ambiguous = new Set<string>();
   const linkedSpans = new Set<string>();
+  const peerKeyCache = new WeakMap<Span, readonly string[]>();
+  const ctx: CallContext = { knownServices, learned, linkedSpans, peerKeyCache };
+  const seenServices = new Set<string>();
   for (const tree of trees) {
     const spans = tree.trace.spans;
     for (let v = 0; v < tree.size; v++) {
       const s = spans[v]!;
-      if (!knownServices.has(s.service.toLowerCase())) knownServices.set(s.service.toLowerCase(), s.service);
-      for (const link of s.links) linkedSpans.add(`${link.traceId}/${link.spanId}`);
+      if (!seenServices.has(s.service)) {
+        seenServices.add(s.service);
+        const lower = s.service.toLowerCase();
+        if (!knownServices.has(lower)) knownServices.set(lower, s.service);
+      }
+      if (s.links.length > 0) for (const link of s.links) linkedSpans.add(`${link.traceId}/${link.spanId}`);
       if (!isCall(s)) continue;
       const c = calleeChildOf(tree, v);
       if (c < 0) continue;
       const child = spans[c]!;
-      for (const key of peerKeys(s)) {
+      for (const key of cachedPeerKeys(s, ctx)) {
         if (ambiguous.has(key)) continue;
         const seen = learned.get(key);
         if (seen === undefined) learned.set(key, child.service);
@@ -67,7 +85,7 @@ export function buildCallContext(trees: readonly SpanTree[], extraKnownServices:
       }
     }
   }
-  return { knownServices, learned, linkedSpans };
+  return ctx;
 }
 
 function isIpAddress(host: string): boolean {
@@ -82,7 +100,7 @@ function isIpAddress(host: string): boolean {
  * Undefined for uninstrumented backends (databases, brokers such as kafka/rabbitmq, external APIs).
  */
 export function resolveCallee(span: Span, ctx: CallContext): string | undefined {
-  for (const key of peerKeys(span)) {
+  for (const key of cachedPeerKeys(span, ctx)) {
     const viaLearned = ctx.learned.get(key);
     if (viaLearned !== undefined) return viaLearned;
     if (key.startsWith('destination:') || key.startsWith('route:')) continue;
@@ -162,9 +180,9 @@ class AnsweredCalls {
 
 const TWIN_SLACK_US = 1000;
 
-function twinKey(tree: SpanTree, v: number): string {
+function twinKey(tree: SpanTree, v: number, ctx: CallContext): string {
   const s = tree.trace.spans[v]!;
-  return `${tree.parent[v]}\u0000${s.kind}\u0000${s.service}\u0000${s.name}\u0000${peerKeys(s).join('|')}`;
+  return `${tree.parent[v]}\u0000${s.kind}\u0000${s.service}\u0000${s.name}\u0000${cachedPeerKeys(s, ctx).join('|')}`;
 }
 
 /**
@@ -202,18 +220,26 @@ export function analyzePropagation(
       covered.set(pair, (covered.get(pair) ?? 0) + 1);
       continue;
     }
-    if (ctx.linkedSpans.has(`${s.traceId}/${s.spanId}`)) continue;
+    if (ctx.linkedSpans.size > 0 && ctx.linkedSpans.has(`${s.traceId}/${s.spanId}`)) continue;
     uncovered.push({ span: s, kind, callee: resolveCallee(s, ctx), node: v });
   }
   if (uncovered.length > 0) {
+    // Twins are siblings: only the parents of unanswered calls need their answered calls indexed.
+    const parents = new Set<number>();
+    for (const call of uncovered) if (tree.parent[call.node]! >= 0) parents.add(tree.parent[call.node]!);
     const answered = new AnsweredCalls();
-    for (let v = 0; v < tree.size; v++) {
-      const s = spans[v]!;
-      if (tree.parent[v]! >= 0 && isCall(s) && calleeChildOf(tree, v) >= 0) answered.add(twinKey(tree, v), s.startTimeUs, spanEndUs(s));
+    for (const p of parents) {
+      for (let k = tree.childStart[p]!; k < tree.childStart[p + 1]!; k++) {
+        const v = tree.childList[k]!;
+        const s = spans[v]!;
+        if (isCall(s) && calleeChildOf(tree, v) >= 0) answered.add(twinKey(tree, v, ctx), s.startTimeUs, spanEndUs(s));
+      }
     }
     answered.seal();
     // A little slack: a twin often starts a few µs after, and an unended (zero-length) span has no real end.
-    uncovered = uncovered.filter((call) => !answered.overlaps(twinKey(tree, call.node), call.span.startTimeUs - TWIN_SLACK_US, spanEndUs(call.span) + TWIN_SLACK_US));
+    uncovered = uncovered.filter(
+      (call) => !answered.overlaps(twinKey(tree, call.node, ctx), call.span.startTimeUs - TWIN_SLACK_US, spanEndUs(call.span) + TWIN_SLACK_US),
+    );
   }
 
   const gaps: PropagationGap[] = [];

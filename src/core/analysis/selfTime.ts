@@ -57,7 +57,8 @@ export function computeSpanSelfTimes(tree: SpanTree): Float64Array {
 
 interface Accumulator {
   service: string;
-  operation?: string;
+  /** Undefined on per-service accumulators (always present as a property: one object shape for speed). */
+  operation: string | undefined;
   count: number;
   errorCount: number;
   totalUs: number;
@@ -85,15 +86,21 @@ export function aggregateTimes(
   limits: { readonly bottleneckLimit: number; readonly exampleLimit: number },
 ): TimeAggregation {
   const spans = tree.trace.spans;
-  const byService = new Map<string, Accumulator>();
-  const byOperation = new Map<string, Accumulator>();
-  const bump = (map: Map<string, Accumulator>, key: string, service: string, operation: string | undefined, v: number): void => {
-    let acc = map.get(key);
-    if (!acc) {
-      acc = { service, count: 0, errorCount: 0, totalUs: 0, selfUs: 0, criticalPathUs: 0, criticalPathWaitUs: 0, pathSpanIds: [] };
-      if (operation !== undefined) acc.operation = operation;
-      map.set(key, acc);
-    }
+  // Nested by service then name: no key strings built per span (this runs over every span of 1M-span traces).
+  const byService = new Map<string, { service: Accumulator; operations: Map<string, Accumulator> }>();
+  const operationRows: Accumulator[] = [];
+  const fresh = (service: string, operation?: string): Accumulator => ({
+    service,
+    operation,
+    count: 0,
+    errorCount: 0,
+    totalUs: 0,
+    selfUs: 0,
+    criticalPathUs: 0,
+    criticalPathWaitUs: 0,
+    pathSpanIds: [],
+  });
+  const bump = (acc: Accumulator, v: number): void => {
     const s = spans[v]!;
     acc.count++;
     if (s.error) acc.errorCount++;
@@ -109,8 +116,19 @@ export function aggregateTimes(
   };
   for (let v = 0; v < tree.size; v++) {
     const s = spans[v]!;
-    bump(byService, s.service, s.service, undefined, v);
-    bump(byOperation, `${s.service}\u0000${s.name}`, s.service, s.name, v);
+    let group = byService.get(s.service);
+    if (!group) {
+      group = { service: fresh(s.service), operations: new Map() };
+      byService.set(s.service, group);
+    }
+    let op = group.operations.get(s.name);
+    if (!op) {
+      op = fresh(s.service, s.name);
+      group.operations.set(s.name, op);
+      operationRows.push(op);
+    }
+    bump(group.service, v);
+    bump(op, v);
   }
   const pathLength = path.endUs - path.startUs;
   const toRow = (a: Accumulator): TimeRow => ({
@@ -126,7 +144,6 @@ export function aggregateTimes(
     criticalPathWaitUs: a.criticalPathWaitUs,
   });
   const bySelf = (x: TimeRow, y: TimeRow): number => y.selfUs - x.selfUs || y.totalUs - x.totalUs;
-  const operationRows = [...byOperation.values()];
   const bottlenecks = operationRows
     .filter((a) => a.criticalPathUs > 0)
     .sort((x, y) => y.criticalPathUs - x.criticalPathUs || y.selfUs - x.selfUs)
@@ -146,7 +163,7 @@ export function aggregateTimes(
   return {
     breakdown: {
       spanSelfUs,
-      byService: [...byService.values()].map(toRow).sort(bySelf),
+      byService: [...byService.values()].map((g) => toRow(g.service)).sort(bySelf),
       byOperation: operationRows.map(toRow).sort(bySelf),
     },
     bottlenecks,

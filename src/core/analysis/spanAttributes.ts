@@ -11,23 +11,29 @@ export function attributeValue(span: Span, key: string): string | number | boole
   return undefined;
 }
 
-/** The first of `keys` present with a non-empty value, as text. */
+/** The first of `keys` (by their order) present with a non-empty value, as text. One pass over the attributes. */
 export function firstString(span: Span, keys: readonly string[]): string | undefined {
-  for (const key of keys) {
-    const v = attributeValue(span, key);
-    if (v === undefined) continue;
-    const text = String(v).trim();
-    if (text !== '') return text;
+  let best = keys.length;
+  let found: string | undefined;
+  for (const a of span.attributes) {
+    const rank = keys.indexOf(a.key);
+    if (rank < 0 || rank >= best) continue;
+    const text = String(a.value).trim();
+    if (text === '') continue;
+    best = rank;
+    found = text;
+    if (rank === 0) break;
   }
-  return undefined;
+  return found;
 }
 
 const STATEMENT_KEYS = ['db.query.text', 'db.statement', 'sql.query', 'cassandra.query', 'db.query'];
-const DB_MARKER_KEYS = ['db.system', 'db.system.name', 'db.name', 'db.namespace', 'db.operation', 'db.operation.name', ...STATEMENT_KEYS];
+const DB_MARKER_KEYS: ReadonlySet<string> = new Set(['db.system', 'db.system.name', 'db.name', 'db.namespace', 'db.operation', 'db.operation.name', ...STATEMENT_KEYS]);
 const URL_KEYS = ['url.full', 'http.url'];
 const PATH_KEYS = ['url.path', 'http.target', 'http.path', 'http.uri', 'http.uri.client'];
 const ADDRESS_KEYS = ['server.address', 'net.peer.name', 'peer.hostname', 'http.host', 'net.peer.host'];
 const IP_KEYS = ['network.peer.address', 'net.peer.ip', 'peer.ipv4', 'peer.ipv6', 'peer.address'];
+const ADDRESS_ORDER: ReadonlyMap<string, number> = new Map([...ADDRESS_KEYS, ...URL_KEYS, ...IP_KEYS].map((k, i) => [k, i]));
 const DESTINATION_KEYS = ['messaging.destination.name', 'messaging.destination', 'kafka.topic', 'messaging.rabbitmq.destination.routing_key', 'rabbit.queue', 'rabbit.exchange'];
 
 /** The database statement with literals replaced, or undefined. */
@@ -38,7 +44,7 @@ export function normalizedStatement(span: Span): string | undefined {
 
 /** Whether the span is a database call (statement or db.* attributes). */
 export function isDatabaseCall(span: Span): boolean {
-  for (const a of span.attributes) if (DB_MARKER_KEYS.includes(a.key)) return true;
+  for (const a of span.attributes) if (DB_MARKER_KEYS.has(a.key)) return true;
   return false;
 }
 
@@ -63,10 +69,22 @@ export function peerAddresses(span: Span): string[] {
     const host = v.toLowerCase().replace(/:\d+$/, '');
     if (host !== '' && !out.includes(host)) out.push(host);
   };
-  for (const key of ADDRESS_KEYS) add(firstString(span, [key]));
-  const url = firstString(span, URL_KEYS);
-  if (url !== undefined) add(urlHost(url));
-  for (const key of IP_KEYS) add(firstString(span, [key]));
+  // One pass: slot each address attribute by its key's rank, then read the slots in order.
+  const slots: (string | undefined)[] = [];
+  for (const a of span.attributes) {
+    const rank = ADDRESS_ORDER.get(a.key);
+    if (rank !== undefined && slots[rank] === undefined) slots[rank] = String(a.value).trim();
+  }
+  if (slots.length === 0) return out;
+  for (let rank = 0; rank < ADDRESS_KEYS.length; rank++) add(slots[rank]);
+  for (let rank = ADDRESS_KEYS.length; rank < ADDRESS_KEYS.length + URL_KEYS.length; rank++) {
+    const url = slots[rank];
+    if (url !== undefined) {
+      add(urlHost(url));
+      break;
+    }
+  }
+  for (let rank = ADDRESS_KEYS.length + URL_KEYS.length; rank < ADDRESS_ORDER.size; rank++) add(slots[rank]);
   return out;
 }
 
