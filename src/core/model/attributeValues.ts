@@ -85,7 +85,10 @@ export function plainFromAnyValue(value: unknown): PlainValue {
     const out: { [key: string]: PlainValue } = {};
     if (Array.isArray(kvlist['values'])) {
       for (const kv of kvlist['values']) {
-        if (isRecord(kv) && typeof kv['key'] === 'string') out[kv['key']] = plainFromAnyValue(kv['value']);
+        // defineProperty, so a "__proto__" key is kept as data instead of replacing the prototype
+        if (isRecord(kv) && typeof kv['key'] === 'string') {
+          Object.defineProperty(out, kv['key'], { value: plainFromAnyValue(kv['value']), enumerable: true, writable: true, configurable: true });
+        }
       }
     }
     return out;

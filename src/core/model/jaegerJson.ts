@@ -54,18 +54,19 @@ const TAG_LIBRARY_NAME = 'otel.library.name';
 const TAG_LIBRARY_VERSION = 'otel.library.version';
 const TAG_TRACE_STATE = 'w3c.tracestate';
 
-const KIND_BY_TAG: Readonly<Record<string, SpanKind>> = {
-  client: SpanKind.CLIENT,
-  server: SpanKind.SERVER,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
-  internal: SpanKind.INTERNAL,
-};
-const STATUS_BY_TAG: Readonly<Record<string, SpanStatusCode>> = {
-  OK: SpanStatusCode.OK,
-  ERROR: SpanStatusCode.ERROR,
-  UNSET: SpanStatusCode.UNSET,
-};
+// Maps, not object literals: tag values are untrusted text ("constructor" must not find Object's).
+const KIND_BY_TAG: ReadonlyMap<string, SpanKind> = new Map([
+  ['client', SpanKind.CLIENT],
+  ['server', SpanKind.SERVER],
+  ['producer', SpanKind.PRODUCER],
+  ['consumer', SpanKind.CONSUMER],
+  ['internal', SpanKind.INTERNAL],
+]);
+const STATUS_BY_TAG: ReadonlyMap<string, SpanStatusCode> = new Map([
+  ['OK', SpanStatusCode.OK],
+  ['ERROR', SpanStatusCode.ERROR],
+  ['UNSET', SpanStatusCode.UNSET],
+]);
 const TAG_BY_KIND: Readonly<Record<SpanKind, string>> = {
   [SpanKind.CLIENT]: 'client',
   [SpanKind.SERVER]: 'server',
@@ -279,7 +280,7 @@ function spanFieldsFromTags(tags: readonly Attribute[]): TagFields {
     const text = typeof t.value === 'string' ? t.value : String(t.value);
     switch (t.key) {
       case TAG_SPAN_KIND: {
-        const k = KIND_BY_TAG[text.toLowerCase()];
+        const k = KIND_BY_TAG.get(text.toLowerCase());
         if (k !== undefined && kind === undefined) {
           kind = k;
           skip.add(i);
@@ -287,7 +288,7 @@ function spanFieldsFromTags(tags: readonly Attribute[]): TagFields {
         break;
       }
       case TAG_STATUS_CODE: {
-        const code = STATUS_BY_TAG[text.toUpperCase()];
+        const code = STATUS_BY_TAG.get(text.toUpperCase());
         if (code !== undefined && statusCode === undefined) {
           statusCode = code;
           skip.add(i);

@@ -62,14 +62,14 @@ const SERVICE_NAME = 'service.name';
 const UNKNOWN_SERVICE = 'unknown_service';
 
 const KIND_BY_NUMBER: readonly (SpanKind | undefined)[] = [undefined, SpanKind.INTERNAL, SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER];
-const KIND_BY_NAME: Readonly<Record<string, SpanKind | undefined>> = {
-  SPAN_KIND_UNSPECIFIED: undefined,
-  SPAN_KIND_INTERNAL: SpanKind.INTERNAL,
-  SPAN_KIND_SERVER: SpanKind.SERVER,
-  SPAN_KIND_CLIENT: SpanKind.CLIENT,
-  SPAN_KIND_PRODUCER: SpanKind.PRODUCER,
-  SPAN_KIND_CONSUMER: SpanKind.CONSUMER,
-};
+// Maps, not object literals: the names come from untrusted input.
+const KIND_BY_NAME: ReadonlyMap<string, SpanKind> = new Map([
+  ['SPAN_KIND_INTERNAL', SpanKind.INTERNAL],
+  ['SPAN_KIND_SERVER', SpanKind.SERVER],
+  ['SPAN_KIND_CLIENT', SpanKind.CLIENT],
+  ['SPAN_KIND_PRODUCER', SpanKind.PRODUCER],
+  ['SPAN_KIND_CONSUMER', SpanKind.CONSUMER],
+]);
 const NUMBER_BY_KIND: Readonly<Record<SpanKind, number>> = {
   [SpanKind.INTERNAL]: 1,
   [SpanKind.SERVER]: 2,
@@ -77,11 +77,11 @@ const NUMBER_BY_KIND: Readonly<Record<SpanKind, number>> = {
   [SpanKind.PRODUCER]: 4,
   [SpanKind.CONSUMER]: 5,
 };
-const STATUS_BY_NAME: Readonly<Record<string, SpanStatusCode>> = {
-  STATUS_CODE_UNSET: SpanStatusCode.UNSET,
-  STATUS_CODE_OK: SpanStatusCode.OK,
-  STATUS_CODE_ERROR: SpanStatusCode.ERROR,
-};
+const STATUS_BY_NAME: ReadonlyMap<string, SpanStatusCode> = new Map([
+  ['STATUS_CODE_UNSET', SpanStatusCode.UNSET],
+  ['STATUS_CODE_OK', SpanStatusCode.OK],
+  ['STATUS_CODE_ERROR', SpanStatusCode.ERROR],
+]);
 
 /**
  * Parses OTLP/JSON TracesData `{resourceSpans}` (also the api/v3 `{result: {resourceSpans}}` envelope, the legacy
@@ -191,7 +191,7 @@ function readSpan(s: unknown, where: string, origin: string, service: string, re
   if (isRecord(statusValue)) {
     const code = statusValue['code'];
     if (typeof code === 'number' && (code === 0 || code === 1 || code === 2)) statusCode = code;
-    else if (typeof code === 'string') statusCode = STATUS_BY_NAME[code.toUpperCase()] ?? SpanStatusCode.UNSET;
+    else if (typeof code === 'string') statusCode = STATUS_BY_NAME.get(code.toUpperCase()) ?? SpanStatusCode.UNSET;
     if (typeof statusValue['message'] === 'string') statusMessage = statusValue['message'];
   }
 
@@ -253,8 +253,8 @@ function readLink(l: unknown, where: string, origin: string): SpanLink {
 }
 
 function readKind(value: unknown): SpanKind | undefined {
-  if (typeof value === 'number') return KIND_BY_NUMBER[value];
-  if (typeof value === 'string') return KIND_BY_NAME[value.toUpperCase()];
+  if (typeof value === 'number') return Number.isInteger(value) ? KIND_BY_NUMBER[value] : undefined;
+  if (typeof value === 'string') return KIND_BY_NAME.get(value.toUpperCase());
   return undefined;
 }
 

@@ -82,8 +82,9 @@ function readSpan(value: unknown, where: string, origin: string): ZipkinSpan {
   let parentId = readHexId(value['parentId'], 16, `${where}.parentId`, origin, false);
   if (parentId === id || (parentId !== undefined && /^0+$/.test(parentId))) parentId = undefined;
   const kindValue = value['kind'];
-  const kind = typeof kindValue === 'string' && kindValue.toUpperCase() in KIND ? (kindValue.toUpperCase() as ZipkinSpan['kind']) : undefined;
-  const tags: Record<string, string> = {};
+  const kind = typeof kindValue === 'string' && Object.hasOwn(KIND, kindValue.toUpperCase()) ? (kindValue.toUpperCase() as ZipkinSpan['kind']) : undefined;
+  // No prototype: tag keys are untrusted ("__proto__" must stay a tag).
+  const tags: Record<string, string> = Object.create(null) as Record<string, string>;
   const tagsValue = value['tags'];
   if (isRecord(tagsValue)) {
     for (const [k, v] of Object.entries(tagsValue)) tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
@@ -237,7 +238,7 @@ function mergeInto(target: ZipkinSpan, piece: ZipkinSpan): void {
   }
   target.localEndpoint = piece.localEndpoint ? { ...piece.localEndpoint, ...target.localEndpoint } : target.localEndpoint;
   target.remoteEndpoint = piece.remoteEndpoint ? { ...piece.remoteEndpoint, ...target.remoteEndpoint } : target.remoteEndpoint;
-  target.tags = { ...piece.tags, ...target.tags };
+  target.tags = Object.assign(Object.create(null) as Record<string, string>, piece.tags, target.tags);
   const seen = new Set(target.annotations.map((a) => `${a.timestamp}\u0000${a.value}`));
   target.annotations = [...target.annotations, ...piece.annotations.filter((a) => !seen.has(`${a.timestamp}\u0000${a.value}`))];
   target.annotations.sort((a, b) => a.timestamp - b.timestamp || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
@@ -274,9 +275,9 @@ function toSpan(z: ZipkinSpan, traceId: string, resources: Map<string, readonly 
   const remote = z.remoteEndpoint;
   if (remote) {
     const peerIp = remote.ipv4 ?? remote.ipv6;
-    if (remote.serviceName !== undefined && !('peer.service' in z.tags)) attributes.push(attribute('peer.service', 'string', remote.serviceName));
-    if (peerIp !== undefined && !('net.peer.ip' in z.tags)) attributes.push(attribute('net.peer.ip', 'string', peerIp));
-    if (remote.port !== undefined && !('net.peer.port' in z.tags)) attributes.push(attribute('net.peer.port', 'int64', remote.port));
+    if (remote.serviceName !== undefined && !Object.hasOwn(z.tags, 'peer.service')) attributes.push(attribute('peer.service', 'string', remote.serviceName));
+    if (peerIp !== undefined && !Object.hasOwn(z.tags, 'net.peer.ip')) attributes.push(attribute('net.peer.ip', 'string', peerIp));
+    if (remote.port !== undefined && !Object.hasOwn(z.tags, 'net.peer.port')) attributes.push(attribute('net.peer.port', 'int64', remote.port));
   }
 
   const events: SpanEvent[] = z.annotations.map((a) => ({ timeUs: a.timestamp, name: a.value, attributes: [] }));

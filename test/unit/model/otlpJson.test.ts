@@ -106,6 +106,14 @@ describe('OTLP/JSON', () => {
     });
   });
 
+  it('keeps a "__proto__" key of a kvlist as data', () => {
+    const [trace] = parseOtlpJson(
+      doc([span({ attributes: [{ key: 'm', value: { kvlistValue: { values: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'x', value: { intValue: '1' } }] } } }] } } }] })]),
+      'p.json',
+    );
+    assert.deepEqual(trace!.spans[0]!.attributes, [{ key: 'm', type: 'kvlist', value: '{"__proto__":{"x":1}}' }]);
+  });
+
   it('groups spans by trace id across resource blocks, one Trace per id', () => {
     const traces = parseOtlpJson(
       {

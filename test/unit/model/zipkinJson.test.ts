@@ -176,6 +176,15 @@ describe('Zipkin v2 JSON', () => {
     assert.match(lost.warnings.join('\n'), /no timestamp/);
   });
 
+  it('keeps hostile tag keys as tags', () => {
+    const [trace] = parseZipkinJson(JSON.parse('[{"traceId":"a","id":"1","name":"x","timestamp":1,"duration":1,"tags":{"__proto__":"p","constructor":"c"}}]'), 'p.json');
+    assert.deepEqual(trace!.spans[0]!.attributes, [
+      { key: '__proto__', type: 'string', value: 'p' },
+      { key: 'constructor', type: 'string', value: 'c' },
+    ]);
+    assert.equal(trace!.spans[0]!.service, 'unknown');
+  });
+
   it('rejects wrong shapes with the file name and the place', () => {
     const check = (json: unknown, pattern: RegExp): void =>
       assert.throws(
