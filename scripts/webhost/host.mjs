@@ -169,6 +169,8 @@ export async function waitForWorkbench(page, options = {}) {
  * The extension host finds it through the env variable SPANLENS_WEBHOST_CONTROL.
  *   POST /screenshot {"name": "..."}        → {"path": "<abs png>"}
  *   POST /text {"selector": "...", "frameUrlIncludes"?: "..."} → {"frames": [{"url": "...", "texts": ["..."]}]}
+ *   POST /keyboard {"type"?: "text", "press"?: "Enter"}    → {} (types into whatever has focus, then presses)
+ *   POST /click {"selector": "...", "frameUrlIncludes"?: "..."} → {"clicked": n} (the first visible match)
  * @param {{ getPage: () => import('playwright-core').Page | undefined, screenshotDir: string }} options
  */
 export async function startControlServer(options) {
@@ -225,6 +227,22 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
       if (texts.length > 0) frames.push({ url: frame.url(), texts });
     }
     return { frames };
+  }
+  if (url === '/keyboard') {
+    if (typeof request.type === 'string') await page.keyboard.type(request.type, { delay: 5 });
+    if (typeof request.press === 'string') await page.keyboard.press(request.press);
+    return {};
+  }
+  if (url === '/click') {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    for (const frame of page.frames()) {
+      if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
+      const target = frame.locator(request.selector).filter({ visible: true }).first();
+      if ((await target.count()) === 0) continue;
+      await target.click({ timeout: 10_000 });
+      return { clicked: 1 };
+    }
+    return { clicked: 0 };
   }
   throw new Error(`unknown control request ${url}`);
 }

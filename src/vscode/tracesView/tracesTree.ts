@@ -119,7 +119,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
   }
 
   async getChildren(node?: TracesNode): Promise<TracesNode[]> {
-    if (!node) return [{ type: 'servicesRoot' }, { type: 'savedRoot' }, { type: 'recentRoot' }];
+    // Recent results first: they are few and the latest thing the user did; the service list can be long.
+    if (!node) return [{ type: 'recentRoot' }, { type: 'savedRoot' }, { type: 'servicesRoot' }];
     switch (node.type) {
       case 'servicesRoot':
         return this.load(async (signal) => {

@@ -66,3 +66,18 @@ async function control<T>(path: string, body: unknown, signal?: AbortSignal): Pr
   }
   return payload as T;
 }
+
+/** Types text into what has focus in the workbench and/or presses a key (Playwright key names). False off the web host. */
+export async function keyboard(input: { type?: string; press?: string }, signal?: AbortSignal): Promise<boolean> {
+  return (await control<Record<string, never>>('/keyboard', input, signal)) !== undefined;
+}
+
+/** Clicks the first visible element matching `selector` (in any frame, or those whose URL contains `frameUrlIncludes`). */
+export async function click(selector: string, options: { frameUrlIncludes?: string; signal?: AbortSignal } = {}): Promise<boolean> {
+  const reply = await control<{ clicked: number }>(
+    '/click',
+    { selector, ...(options.frameUrlIncludes ? { frameUrlIncludes: options.frameUrlIncludes } : {}) },
+    options.signal,
+  );
+  return (reply?.clicked ?? 0) > 0;
+}
