@@ -9,7 +9,7 @@ import { parseTraceDocument } from '../../core/model/traceDocument';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { parseDurationUs } from '../../core/sources/duration';
 import { analyzeTrace } from '../../core/analysis/analyzeTrace';
-import { analyzeTraces } from '../../core/analysis/analyzeTraces';
+import { analyzeTraces, gapCalleeQueries } from '../../core/analysis/analyzeTraces';
 import { formatMultiTraceAnalysis, formatTraceAnalysis, multiTraceAnalysisJson, traceAnalysisJson } from '../../core/analysis/analysisReport';
 import { SOURCE_BOOLEAN_FLAGS, SOURCE_USAGE, SOURCE_VALUED_FLAGS, openSourceFromFlags, readSourceFlags } from '../sourceOptions';
 
@@ -27,7 +27,8 @@ export const analyzeCommand: CliCommand = {
     'ID is a trace id (or a Jaeger UI trace URL) fetched from the source; FILE a trace file (Jaeger, OTLP or Zipkin',
     'JSON). With --search, the traces matching the query are analysed together: which operations most often sit on',
     'the critical path, which propagation gaps recur (confirmed when the callee started a trace of its own at the',
-    'time of the call), recurring N+1 calls, high-cardinality span names.',
+    'time of the call: for calls lacking their callee\'s span, that service\'s traces from then are fetched too),',
+    'recurring N+1 calls, high-cardinality span names.',
     '',
     '--json prints, for one trace: {traceId, criticalPath:[spanId…], criticalPathSegments, selfTime (per operation),',
     'selfTimeByService, bottlenecks, nPlusOne, parallelizable, orphans, completeness, propagationGaps, samplingIssues,',
@@ -57,7 +58,9 @@ export const analyzeCommand: CliCommand = {
       const traces = await source.search(query, signal);
       if (traces.length === 0) throw new SpanLensError('not-found', `No traces of '${query.service}' matched in ${flags.spec}; widen --lookback or check the service name.`);
       const known = await knownServices(source, signal);
-      const result = analyzeTraces(traces, { knownServices: known });
+      let result = analyzeTraces(traces, { knownServices: known });
+      const evidence = await calleeEvidence(source, gapCalleeQueries(result), query.limit, signal);
+      if (evidence.length > 0) result = analyzeTraces(traces, { knownServices: known, evidenceTraces: evidence });
       io.out(flags.json ? JSON.stringify(multiTraceAnalysisJson(traces, result, json), null, 2) : formatMultiTraceAnalysis(result));
       return 0;
     }
@@ -68,25 +71,28 @@ export const analyzeCommand: CliCommand = {
     if (target === undefined || target.trim() === '') throw new UsageError('missing trace ID or FILE (or --search)');
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
 
-    let traces: Trace[];
-    let known: string[] = [];
-    if (isFile(target)) {
-      traces = readTraceFile(target);
-      if (traces.length === 0) throw new SpanLensError('bad-input', `${target} holds no spans.`, { file: target });
-    } else {
+    if (!isFile(target)) {
       const id = parseTraceIdInput(target);
       if (id === undefined) throw new UsageError(`'${target}' is neither a trace id (16 or 32 hex digits) nor an existing file`);
       const source = openSourceFromFlags(flags);
-      traces = [await source.getTrace(id, signal)];
-      known = await knownServices(source, signal);
-    }
-    if (traces.length === 1) {
-      const trace = traces[0]!;
-      const analysis = analyzeTrace(trace, { knownServices: known });
+      const trace = await source.getTrace(id, signal);
+      const known = await knownServices(source, signal);
+      const first = analyzeTraces([trace], { knownServices: known });
+      const evidence = await calleeEvidence(source, gapCalleeQueries(first), DEFAULT_LIMIT, signal);
+      const analysis = (evidence.length > 0 ? analyzeTraces([trace], { knownServices: known, evidenceTraces: evidence }) : first).traces[0]!;
       io.out(flags.json ? JSON.stringify(traceAnalysisJson(trace, analysis, json), null, 2) : formatTraceAnalysis(trace, analysis));
       return 0;
     }
-    const result = analyzeTraces(traces, { knownServices: known });
+    // A file is the whole world: its traces are analysed with each other, nothing is fetched.
+    const traces = readTraceFile(target);
+    if (traces.length === 0) throw new SpanLensError('bad-input', `${target} holds no spans.`, { file: target });
+    if (traces.length === 1) {
+      const trace = traces[0]!;
+      const analysis = analyzeTrace(trace);
+      io.out(flags.json ? JSON.stringify(traceAnalysisJson(trace, analysis, json), null, 2) : formatTraceAnalysis(trace, analysis));
+      return 0;
+    }
+    const result = analyzeTraces(traces);
     if (flags.json) io.out(JSON.stringify(multiTraceAnalysisJson(traces, result, json), null, 2));
     else io.out([formatMultiTraceAnalysis(result), ...traces.map((t, i) => formatTraceAnalysis(t, result.traces[i]!))].join('\n\n'));
     return 0;
@@ -104,6 +110,26 @@ async function knownServices(source: TraceSource, signal: AbortSignal): Promise<
     if (signal.aborted || (isSpanLensError(e) && e.kind === 'cancelled')) throw e;
     return [];
   }
+}
+
+/** At most this many callee services are searched for evidence of possible propagation gaps. */
+const MAX_EVIDENCE_SERVICES = 5;
+
+/**
+ * The callee services' own traces from the time of the calls that lack their span: if a callee started a new trace
+ * then, the gap is confirmed. A search finds only traces holding the searched service, so these are fetched apart.
+ * Best effort, like the service list.
+ */
+async function calleeEvidence(source: TraceSource, windows: readonly { service: string; startUs: number; endUs: number }[], limit: number, signal: AbortSignal): Promise<Trace[]> {
+  const out: Trace[] = [];
+  for (const w of windows.slice(0, MAX_EVIDENCE_SERVICES)) {
+    try {
+      out.push(...(await source.search({ service: w.service, startUs: Math.floor(w.startUs), endUs: Math.ceil(w.endUs), limit }, signal)));
+    } catch (e) {
+      if (signal.aborted || (isSpanLensError(e) && e.kind === 'cancelled')) throw e;
+    }
+  }
+  return out;
 }
 
 function isFile(target: string): boolean {

@@ -160,6 +160,9 @@ export interface PropagationGap {
   readonly operation: string;
   readonly calleeService: string;
   readonly spanKind: 'client' | 'producer';
+  /** The call's interval. */
+  readonly startUs: number;
+  readonly endUs: number;
   /**
    * `possible`: no span of the (instrumented) callee under the call in this trace.
    * `likely`: and the callee recorded a span starting a trace of its own at the same time.

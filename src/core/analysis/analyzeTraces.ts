@@ -55,16 +55,50 @@ export interface MultiTraceAnalysis {
   readonly traces: readonly TraceAnalysis[];
 }
 
+export interface MultiTraceOptions extends AnalysisOptions {
+  /**
+   * More traces that are not analysed or reported themselves but serve as evidence: callee services' traces from
+   * the same time (see `gapCalleeQueries`), whose spans can confirm propagation gaps and teach peer addresses.
+   */
+  readonly evidenceTraces?: readonly Trace[];
+}
+
+/**
+ * Where to look for evidence of the possible gaps in an analysis: per callee service, the time window of the calls
+ * whose callee span is missing (widened by the cross-trace slack). Fetch those services' traces in those windows
+ * and pass them as `evidenceTraces` to confirm or leave the gaps.
+ */
+export function gapCalleeQueries(analysis: MultiTraceAnalysis, options?: AnalysisOptions): { service: string; startUs: number; endUs: number }[] {
+  const slack = resolveOptions(options).crossTraceSlackUs;
+  const windows = new Map<string, { service: string; startUs: number; endUs: number }>();
+  for (const a of analysis.traces) {
+    for (const g of a.propagationGaps) {
+      if (g.confidence !== 'possible' || g.spanKind !== 'client') continue;
+      const w = windows.get(g.calleeService);
+      const start = g.startUs - slack;
+      const end = g.endUs + slack;
+      if (w) {
+        w.startUs = Math.min(w.startUs, start);
+        w.endUs = Math.max(w.endUs, end);
+      } else windows.set(g.calleeService, { service: g.calleeService, startUs: start, endUs: end });
+    }
+  }
+  return [...windows.values()];
+}
+
 /**
  * Analyses a set of traces (a search result) together: every trace with the same context (services seen anywhere
  * count as instrumented, peer addresses learned anywhere resolve everywhere), propagation gaps confirmed by the
  * callee starting a trace of its own at the same time, and recurring patterns summed over the set.
  */
-export function analyzeTraces(traces: readonly Trace[], options?: AnalysisOptions): MultiTraceAnalysis {
+export function analyzeTraces(traces: readonly Trace[], options?: MultiTraceOptions): MultiTraceAnalysis {
   const resolved = resolveOptions(options);
   const trees = traces.map((t) => buildSpanTree(t));
-  const ctx = buildCallContext(trees, resolved.knownServices);
-  const matcher = new EntrySpanMatcher(traces, resolved);
+  const ids = new Set(traces.map((t) => t.traceId));
+  const evidence = (options?.evidenceTraces ?? []).filter((t) => !ids.has(t.traceId));
+  const evidenceTrees = evidence.map((t) => buildSpanTree(t));
+  const ctx = buildCallContext([...trees, ...evidenceTrees], resolved.knownServices);
+  const matcher = new EntrySpanMatcher([...traces, ...evidence], resolved);
   const analyses = trees.map((tree) => analyzeTree(tree, resolved, ctx, matcher));
   return {
     traceCount: traces.length,

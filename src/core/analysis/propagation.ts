@@ -247,7 +247,7 @@ export function analyzePropagation(
   for (const call of uncovered) {
     const s = call.span;
     const matched = crossTrace?.match(s, call.kind, call.callee);
-    const base = { traceId, spanId: s.spanId, callerService: s.service, operation: s.name, spanKind: call.kind };
+    const base = { traceId, spanId: s.spanId, callerService: s.service, operation: s.name, spanKind: call.kind, startUs: s.startTimeUs, endUs: spanEndUs(s) };
     if (matched) {
       gaps.push({
         ...base,

@@ -6,6 +6,8 @@ import { runCli } from '../../../src/cli/main';
 import { analyzeTrace } from '../../../src/core/analysis/analyzeTrace';
 import { parseTraceDocument } from '../../../src/core/model/traceDocument';
 import { fixturePath } from '../../support/fixtures';
+import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
+import { buildTrace } from '../../support/traceBuilder';
 
 interface Captured {
   readonly code: number;
@@ -113,5 +115,51 @@ describe('spanlens analyze', () => {
     assert.equal((await cli('analyze', '--search')).code, 2);
     assert.equal((await cli('analyze', '--search', '--service', 'x', '--limit', '0')).code, 2);
     assert.equal((await cli('analyze', '--search', '--service', 'x', 'extra')).code, 2);
+  });
+});
+
+describe('spanlens analyze against a Jaeger query service', () => {
+  let server: JaegerTestServer;
+  const callerId = 'a'.repeat(32);
+  const calleeId = 'b'.repeat(32);
+  before(async () => {
+    const base = Date.now() * 1000 - 60_000_000;
+    const caller = buildTrace(
+      [
+        { id: 'a000000000000001', service: 'gateway', name: 'GET /checkout', kind: 'server', start: base, duration: 10_000 },
+        { id: 'a000000000000002', parent: 'a000000000000001', service: 'gateway', name: 'POST /pay', kind: 'client', start: base + 1000, duration: 5000, attributes: { 'peer.service': 'payments' } },
+      ],
+      callerId,
+    );
+    // payments got the request without the context and started a trace of its own.
+    const callee = buildTrace([{ id: 'b000000000000001', service: 'payments', name: 'POST /pay', kind: 'server', start: base + 1500, duration: 4000 }], calleeId);
+    server = await startJaegerTestServer({ fixtures: false, traces: [caller, callee] });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('confirms a propagation gap of a fetched trace with the callee trace from the same time', async () => {
+    const r = await cli('analyze', callerId, '--source', server.url, '--json');
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out) as { propagationGaps: { spanId: string; calleeService: string; confidence: string; matchedTraceId?: string }[] };
+    assert.deepEqual(
+      json.propagationGaps.map((g) => [g.spanId, g.calleeService, g.confidence, g.matchedTraceId]),
+      [['a000000000000002', 'payments', 'likely', calleeId]],
+    );
+  });
+
+  it('reports the recurring gap for a search, fetching the callee traces it needs', async () => {
+    const seen = server.requests.length;
+    const r = await cli('analyze', '--search', '--service', 'gateway', '--lookback', '1h', '--source', server.url, '--json');
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out) as { traceCount: number; propagationGaps: { callerService: string; calleeService: string; likelyCount: number }[] };
+    assert.equal(json.traceCount, 1, 'only the searched service’s traces are analysed');
+    assert.deepEqual(
+      json.propagationGaps.map((g) => [g.callerService, g.calleeService, g.likelyCount]),
+      [['gateway', 'payments', 1]],
+    );
+    const searched = server.requests.slice(seen).map((q) => `${q.path}?${q.params.toString()}`);
+    assert.ok(searched.some((q) => /service(_name)?=payments/.test(q)), `requests: ${searched.join(' ')}`);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { analyzeTrace } from '../../../src/core/analysis/analyzeTrace';
-import { analyzeTraces } from '../../../src/core/analysis/analyzeTraces';
+import { analyzeTraces, gapCalleeQueries } from '../../../src/core/analysis/analyzeTraces';
 import { buildCallContext, resolveCallee } from '../../../src/core/analysis/propagation';
 import { buildSpanTree } from '../../../src/core/analysis/spanTree';
 import type { Trace } from '../../../src/core/model/trace';
@@ -171,6 +171,19 @@ describe('propagation gaps across traces', () => {
       m.propagationGaps.map((g) => [g.callerService, g.calleeService, g.count, g.traceCount, g.likelyCount]),
       [['gateway', 'payments', 1, 1, 1]],
     );
+  });
+
+  it('uses evidence traces without reporting them, and says where to look for evidence', () => {
+    const first = analyzeTraces([caller], { knownServices: ['payments'] });
+    assert.deepEqual(gapCalleeQueries(first, { crossTraceSlackUs: 10 }), [{ service: 'payments', startUs: 990, endUs: 1510 }]);
+    const callee = buildTrace([{ id: 'srv', service: 'payments', name: 'POST /pay', kind: 'server', start: 1100, duration: 300 }], 'trace-b');
+    const m = analyzeTraces([caller], { evidenceTraces: [callee] });
+    assert.equal(m.traceCount, 1);
+    assert.deepEqual(
+      m.traces[0]!.propagationGaps.map((g) => [g.confidence, g.matchedTraceId]),
+      [['likely', 'trace-b']],
+    );
+    assert.deepEqual(gapCalleeQueries(m), [], 'confirmed gaps need no more evidence');
   });
 
   it('does not match a callee span at another time, nor one that has its own parent', () => {
