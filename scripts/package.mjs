@@ -12,7 +12,7 @@ run(process.execPath, ['scripts/build.mjs', '--production']);
 run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]);
 
 // What vsce packs, as it lists it: refuse sources, tests, node_modules and source maps.
-const listing = execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies', '--allow-missing-repository'], { cwd: root, encoding: 'utf8' })
+const listing = execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter(Boolean);
 const forbidden = listing.filter((f) => /(^|\/)(src|node_modules|test|out|samples)\//.test(f) || /\.(map|ts)$/.test(f));
