@@ -68,6 +68,17 @@ describe('N+1 detection', () => {
     assert.equal(found[0]!.count, 5);
   });
 
+  it('groups calls without statement or URL by peer, and keeps peers apart', () => {
+    const specs: SpanSpec[] = [{ id: 'root', service: 'bff', name: 'GET /feed', start: 0, duration: 5000 }];
+    for (let i = 0; i < 5; i++) specs.push({ id: `a${i}`, parent: 'root', service: 'bff', name: 'GET', kind: 'client', start: 10 + i * 200, duration: 150, attributes: { 'peer.service': 'cache' } });
+    for (let i = 0; i < 4; i++) specs.push({ id: `b${i}`, parent: 'root', service: 'bff', name: 'GET', kind: 'client', start: 1100 + i * 200, duration: 150, attributes: { 'peer.service': 'store' } });
+    const found = findNPlusOne(buildSpanTree(buildTrace(specs)), nPlusOneOptions);
+    assert.deepEqual(
+      found.map((f) => [f.peer, f.count]),
+      [['cache', 5]],
+    );
+  });
+
   it('does not report repeated internal (non-call) spans', () => {
     const specs: SpanSpec[] = [{ id: 'root', start: 0, duration: 5000 }];
     for (let i = 0; i < 6; i++) specs.push({ id: `f${i}`, parent: 'root', name: 'format row', kind: 'internal', start: 10 + i * 100, duration: 50 });

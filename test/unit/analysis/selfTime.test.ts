@@ -80,4 +80,13 @@ describe('self time', () => {
     assert.ok(!a.bottlenecks.some((b) => b.operation === 'prefetch'), 'parallel work off the path is not a bottleneck');
     assert.deepEqual(a.bottlenecks[0]!.exampleSpanIds, ['slow']);
   });
+
+  it('analyses an empty trace without findings', () => {
+    const a = analyzeTrace(buildTrace([]));
+    assert.equal(a.spanCount, 0);
+    assert.equal(a.durationUs, 0);
+    assert.deepEqual(a.criticalPath, []);
+    assert.deepEqual([a.bottlenecks, a.orphans, a.clockSkew, a.unendedSpans, a.propagationGaps], [[], [], [], [], []]);
+    assert.equal(a.completeness.incomplete, false);
+  });
 });
