@@ -10,15 +10,20 @@ type NamePart = { readonly text: string; readonly known: true } | { readonly dis
 /** How deep to follow const → const → … chains; a cycle or a silly chain just ends as "unknown". */
 const maxDepth = 8;
 
+// Read once: members of ts-morph's `ts` export are getters, and this runs for every call in a file.
+const wrapperKinds: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.ParenthesizedExpression,
+  ts.SyntaxKind.AsExpression,
+  ts.SyntaxKind.SatisfiesExpression,
+  ts.SyntaxKind.NonNullExpression,
+  ts.SyntaxKind.TypeAssertionExpression,
+]);
+
+/** `(x)`, `x as T`, `x satisfies T`, `x!`, `<T>x` → `x`. */
 export function unwrapExpression(expr: ts.Expression): ts.Expression {
   let e = expr;
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
+  while (wrapperKinds.has(e.kind)) e = (e as ts.ParenthesizedExpression).expression;
+  return e;
 }
 
 export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {

@@ -48,6 +48,24 @@ import {
   type SpanNameMatcher,
 } from './types';
 
+// The `ts` export of ts-morph's bundled compiler defines every member as a getter, so `ts.SyntaxKind.X` in a
+// per-node switch costs a function call per case. The walk reads these copies instead (measured: ~30% of the walk).
+const forEachChild = ts.forEachChild;
+const Kind = {
+  CallExpression: ts.SyntaxKind.CallExpression,
+  VariableDeclaration: ts.SyntaxKind.VariableDeclaration,
+  FunctionDeclaration: ts.SyntaxKind.FunctionDeclaration,
+  EnumDeclaration: ts.SyntaxKind.EnumDeclaration,
+  ClassDeclaration: ts.SyntaxKind.ClassDeclaration,
+  ClassExpression: ts.SyntaxKind.ClassExpression,
+  PropertyDeclaration: ts.SyntaxKind.PropertyDeclaration,
+  BinaryExpression: ts.SyntaxKind.BinaryExpression,
+  ImportDeclaration: ts.SyntaxKind.ImportDeclaration,
+  EqualsToken: ts.SyntaxKind.EqualsToken,
+  Identifier: ts.SyntaxKind.Identifier,
+  PropertyAccessExpression: ts.SyntaxKind.PropertyAccessExpression,
+} as const;
+
 const spanKindByName: Readonly<Record<string, SpanKindName>> = {
   INTERNAL: 'internal',
   SERVER: 'server',
@@ -77,7 +95,7 @@ export function listFunctions(text: string, fileName: string): FunctionLocation[
       const t = declaredTarget(node);
       if (t) out.push(toLocation(sf, t));
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   return out;
@@ -107,8 +125,11 @@ function toLocation(sf: ts.SourceFile, t: FunctionTarget): FunctionLocation {
 }
 
 function calleeName(callee: ts.Expression): string | undefined {
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)) return callee.name.text;
+  if (callee.kind === Kind.Identifier) return (callee as ts.Identifier).text;
+  if (callee.kind === Kind.PropertyAccessExpression) {
+    const name = (callee as ts.PropertyAccessExpression).name;
+    return name.kind === Kind.Identifier ? name.text : undefined;
+  }
   return undefined;
 }
 
@@ -145,12 +166,12 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
   };
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression: {
+      case Kind.CallExpression: {
         const call = node as ts.CallExpression;
         const callee = unwrapExpression(call.expression);
         const name = calleeName(callee);
         if (name === undefined) break;
-        const onMember = ts.isPropertyAccessExpression(callee);
+        const onMember = callee.kind === Kind.PropertyAccessExpression;
         if (spanStarters.has(name) && call.arguments.length > 0 && (onMember || isNamedOptions(call.arguments[0]!))) c.spanCalls.push(call);
         else if (wrappers.has(name) && call.arguments.length >= 2) c.wrapperCalls.push(call);
         else if (onMember && (httpMethodNames.has(name) || name === 'route') && call.arguments.length > 0) c.routeCalls.push(call);
@@ -161,7 +182,7 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
         }
         break;
       }
-      case ts.SyntaxKind.VariableDeclaration: {
+      case Kind.VariableDeclaration: {
         const decl = node as ts.VariableDeclaration;
         c.constants.addVariable(decl);
         if (decl.initializer && ts.isIdentifier(decl.name)) {
@@ -171,19 +192,19 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
         }
         break;
       }
-      case ts.SyntaxKind.FunctionDeclaration: {
+      case Kind.FunctionDeclaration: {
         const fn = node as ts.FunctionDeclaration;
         if (fn.name) addFunction(fn.name.text, fn, fn.parent);
         break;
       }
-      case ts.SyntaxKind.EnumDeclaration:
+      case Kind.EnumDeclaration:
         c.constants.addEnum(node as ts.EnumDeclaration);
         break;
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case Kind.ClassDeclaration:
+      case Kind.ClassExpression:
         c.classes.push(node as ts.ClassLikeDeclaration);
         break;
-      case ts.SyntaxKind.PropertyDeclaration: {
+      case Kind.PropertyDeclaration: {
         const prop = node as ts.PropertyDeclaration;
         const name = propertyNameText(prop.name);
         if (name && prop.initializer) {
@@ -192,15 +213,15 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
         }
         break;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case Kind.BinaryExpression: {
         const bin = node as ts.BinaryExpression;
-        if (bin.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        if (bin.operatorToken.kind === Kind.EqualsToken) {
           const right = unwrapExpression(bin.right);
           if (isGetTracerCall(right)) c.tracerBindings.set(bin.left.getText(sf).replace(/\s+/g, ''), right);
         }
         break;
       }
-      case ts.SyntaxKind.ImportDeclaration: {
+      case Kind.ImportDeclaration: {
         const spec = (node as ts.ImportDeclaration).moduleSpecifier;
         if (ts.isStringLiteral(spec)) c.imports.add(spec.text);
         break;
@@ -208,7 +229,7 @@ function collect(sf: ts.SourceFile, wrappers: ReadonlySet<string>): Collected {
       default:
         break;
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   return c;

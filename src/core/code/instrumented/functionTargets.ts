@@ -20,19 +20,19 @@ export interface FunctionTarget {
   readonly nameNode: ts.Node | undefined;
 }
 
+// Read once: members of ts-morph's `ts` export are getters (see finder.ts).
+const functionLikeKinds: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.Constructor,
+]);
+
 export function isFunctionLikeNode(node: ts.Node): node is FunctionLikeNode {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.Constructor:
-      return true;
-    default:
-      return false;
-  }
+  return functionLikeKinds.has(node.kind);
 }
 
 export function classNameOf(cls: ts.Node): string {
