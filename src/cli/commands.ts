@@ -7,6 +7,8 @@ import { exportCommand } from './commands/export';
 import { receiveCommand } from './commands/receive';
 import { lensesCommand } from './commands/lenses';
 import { analyzeCommand } from './commands/analyze';
+import { lintCommand } from './commands/lint';
+import { fixCommand } from './commands/fix';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -18,4 +20,6 @@ export const commands: readonly CliCommand[] = [
   receiveCommand,
   lensesCommand,
   analyzeCommand,
+  lintCommand,
+  fixCommand,
 ];

@@ -4,3 +4,11 @@
 export const codeIntelVersion = 1;
 export { findInstrumentedFunctions, listFunctions } from './instrumented/finder';
 export { matchSpanToFunction } from './instrumented/codeAttributes';
+export { lintText, lintFiles } from './lint/lintEngine';
+export { listLintRules } from './lint/lintTypes';
+export type { Finding, FixDescriptor, FixId, FixKey, LintOptions, ProjectInfo, RuleId, RuleInfo, RuleSetting, Severity } from './lint/lintTypes';
+export { computeFix, listRefactorings } from './fixes/fixApi';
+export type { FixTarget, Refactoring } from './fixes/fixApi';
+export { generateTracingSetup, packageJsonEdits } from './fixes/tracingSetup';
+export type { GeneratedFile, TracingSetupOptions } from './fixes/tracingSetup';
+export { applyTextEdits } from './fixes/textEdits';

@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CliCommand, CliIo } from '../io';
+import { UsageError } from '../io';
+import { parseArgs } from '../args';
+import { SpanLensError } from '../../core/errors';
+import type { FixId, FixKey } from '../../core/code/lint/lintTypes';
+import { nearestPackage, optionsForFile, parseRuleFlags } from './lint';
+
+type CodeIntel = typeof import('../../core/code/codeIntel');
+
+const fixIds: readonly FixId[] = [
+  'add-span',
+  'end-span',
+  'record-exception',
+  'move-to-attribute',
+  'remove-attribute',
+  'redact-attribute',
+  'redact-span-name',
+  'rename-attribute',
+  'rename-span',
+  'make-active',
+  'propagate',
+  'bind-context',
+  'add-propagator-setup',
+];
+
+const usage = [
+  'Usage: spanlens fix FILE --line N --fix ID [options]',
+  '       spanlens fix FILE --fix setup-tracing [--service NAME] [--ratio R] [--b3] [--write]',
+  '',
+  'Applies one instrumentation fix at a line and prints the transformed file (or writes it with --write).',
+  '',
+  'Fixes:',
+  '  add-span              wrap the function starting on (or around) the line in tracer.startActiveSpan',
+  '  propagate             inject trace context into an outgoing call (fetch, axios, http, kafkajs, amqplib, gRPC',
+  '                        metadata), or extract it in an incoming handler (http server, kafkajs, amqplib consumer)',
+  '  bind-context          run a timer/listener/worker callback in the current context (context.bind)',
+  '  end-span              end the span in a finally block',
+  '  record-exception      record a swallowed error on the span',
+  '  move-to-attribute     fixed span name, run-time values as attributes',
+  '  remove-attribute | redact-attribute | redact-span-name   keep secrets out of spans',
+  '  rename-attribute      deprecated semantic-convention key → current key',
+  '  rename-span           name a duplicate span after its function',
+  '  make-active           startSpan → startActiveSpan',
+  '  add-propagator-setup  W3C + B3 propagator in the tracing setup',
+  '  setup-tracing         write a NodeSDK tracing file (FILE: tracing.ts/.js/.mjs) and add its packages to',
+  '                        package.json (with --write)',
+  '',
+  'Options:',
+  '  --line N          1-based line of the target',
+  '  --column C        1-based column, to pick between several targets on the line',
+  '  --write           write the result instead of printing it',
+  '  --tracer-name N   tracer name when a tracer must be created (default: the nearest package.json name)',
+  '  --service NAME    setup-tracing: service name (default: the package.json name)',
+  '  --ratio R         setup-tracing: share of new traces to keep, 0..1 (default 1)',
+  '  --b3              setup-tracing: also propagate B3 headers',
+].join('\n');
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new SpanLensError('not-found', `Cannot read ${file}: give the path of a TypeScript or JavaScript file.`, { file });
+  }
+}
+
+function setupTracing(file: string, flags: ReadonlyMap<string, string>, io: CliIo, intel: CodeIntel): number {
+  const lower = file.toLowerCase();
+  const language = /\.(ts|mts|cts)$/.test(lower) ? 'ts' : 'js';
+  const pkg = nearestPackage(file);
+  // TypeScript is written as ESM whatever it compiles to; plain .js follows package.json "type".
+  const moduleStyle = language === 'ts' || lower.endsWith('.mjs') || (lower.endsWith('.js') && pkg.type === 'module') ? 'esm' : 'cjs';
+  const ratioText = flags.get('--ratio') ?? '1';
+  const ratio = Number(ratioText);
+  if (!(ratio >= 0 && ratio <= 1)) throw new UsageError(`--ratio: "${ratioText}" is not a number between 0 and 1`);
+  const serviceName = flags.get('--service') ?? pkg.name ?? path.basename(path.dirname(path.resolve(file)));
+  const usesB3 = flags.has('--b3') || pkg.dependencies.includes('@opentelemetry/propagator-b3');
+  const generated = intel.generateTracingSetup({ language, moduleStyle, serviceName, samplerRatio: ratio, usesB3 });
+  if (!flags.has('--write')) {
+    io.out(generated.text);
+    return 0;
+  }
+  if (fs.existsSync(file)) throw new SpanLensError('bad-input', `${file} already exists; remove it or pick another path for the tracing setup.`, { file });
+  fs.writeFileSync(file, generated.text);
+  io.err(`wrote ${file}`);
+  if (pkg.file) {
+    const pkgText = fs.readFileSync(pkg.file, 'utf8');
+    const edits = intel.packageJsonEdits(pkgText, { usesB3 });
+    if (edits.length > 0) {
+      fs.writeFileSync(pkg.file, intel.applyTextEdits(pkgText, edits));
+      io.err(`added the OpenTelemetry packages to ${pkg.file}; run npm install`);
+    }
+  }
+  return 0;
+}
+
+export const fixCommand: CliCommand = {
+  name: 'fix',
+  summary: 'apply one instrumentation fix (wrap in span, propagate context, …) at a line',
+  usage,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const { positionals, flags } = parseArgs(args, {
+      valued: ['--line', '--column', '--fix', '--tracer-name', '--service', '--ratio'],
+      boolean: ['--write', '--b3'],
+    });
+    const [file, ...extra] = positionals;
+    if (!file || extra.length > 0) throw new UsageError('give exactly one FILE');
+    const fixFlag = flags.get('--fix');
+    if (!fixFlag) throw new UsageError('--fix is required');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const intel = require('../../core/code/codeIntel') as CodeIntel;
+    if (fixFlag === 'setup-tracing') return setupTracing(file, flags, io, intel);
+    const base = fixFlag.split(':')[0] as FixId;
+    if (!fixIds.includes(base)) throw new UsageError(`--fix: "${fixFlag}" is not one of ${fixIds.join(', ')}, setup-tracing`);
+    const lineText = flags.get('--line');
+    const line = Number(lineText);
+    if (!lineText || !Number.isInteger(line) || line < 1) throw new UsageError('--line N (1-based) is required');
+    const text = readText(file);
+    const lines = text.split('\n');
+    if (line > lines.length) throw new UsageError(`--line ${line}: ${file} has ${lines.length} lines`);
+    const columnText = flags.get('--column');
+    let character: number;
+    if (columnText !== undefined) {
+      const column = Number(columnText);
+      if (!Number.isInteger(column) || column < 1) throw new UsageError('--column C must be a positive integer');
+      character = column - 1;
+    } else {
+      character = /^\s*/.exec(lines[line - 1]!)![0].length;
+    }
+    const options = optionsForFile(file, parseRuleFlags([]), flags.get('--tracer-name'));
+    const position = { line: line - 1, character };
+    const edits = intel.computeFix(text, file, fixFlag as FixKey, position, options);
+    if (!edits) {
+      const offered = intel.listRefactorings(text, file, position, options).find((r) => r.id === base && r.disabledReason);
+      const why = offered?.disabledReason ?? 'there is nothing for this fix at that line (or it was already applied)';
+      throw new SpanLensError('bad-input', `No '${fixFlag}' fix at ${file}:${line}: ${why}.`, { file });
+    }
+    const result = intel.applyTextEdits(text, edits);
+    if (flags.has('--write')) {
+      fs.writeFileSync(file, result);
+      io.err(`${file}: applied ${fixFlag} at line ${line}`);
+    } else {
+      io.out(result.endsWith('\n') ? result.slice(0, -1) : result);
+    }
+    return 0;
+  },
+};

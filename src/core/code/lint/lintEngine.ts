@@ -1,0 +1,130 @@
+// Runs the tracing rules over one file or a set of files and turns internal findings into the public, plain-data
+// `Finding` shape (0-based ranges, fix descriptors without closures).
+import type { Range } from '../../model/textRange';
+import { createSourceContext, type SourceContext } from '../fixes/sourceContext';
+import { rangeOfOffsets } from '../fixes/textEdits';
+import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from './lintTypes';
+import { ruleInfos } from './lintTypes';
+import type { RawFinding, ResolvedLintOptions, Rule, RuleContext } from './ruleTypes';
+import { collectSites } from './spanSites';
+import { deprecatedAttributeKey } from './rules/deprecatedAttributeKey';
+import { duplicateSpanName, namedSpanStarts, renameSpanFix } from './rules/duplicateSpanName';
+import { exceptionNotRecorded } from './rules/exceptionNotRecorded';
+import { highCardinalitySpanName } from './rules/highCardinalitySpanName';
+import { missingPropagation } from './rules/missingPropagation';
+import { propagatorNotConfigured } from './rules/propagatorNotConfigured';
+import { sensitiveAttribute } from './rules/sensitiveAttribute';
+import { spanNotActive } from './rules/spanNotActive';
+import { spanNotEnded } from './rules/spanNotEnded';
+
+const rules: Readonly<Record<RuleId, Rule>> = {
+  'span-not-ended': spanNotEnded,
+  'exception-not-recorded': exceptionNotRecorded,
+  'high-cardinality-span-name': highCardinalitySpanName,
+  'sensitive-attribute': sensitiveAttribute,
+  'deprecated-attribute-key': deprecatedAttributeKey,
+  'duplicate-span-name': duplicateSpanName,
+  'span-not-active': spanNotActive,
+  'missing-propagation': missingPropagation,
+  'propagator-not-configured': propagatorNotConfigured,
+};
+
+export const defaultTracerName = 'app';
+
+export function resolveOptions(options: LintOptions): ResolvedLintOptions {
+  return { tracerName: options.tracerName ?? defaultTracerName, spanNameTemplate: options.spanNameTemplate, project: options.project ?? {} };
+}
+
+export function ruleSetting(id: RuleId, options: LintOptions): RuleSetting {
+  return options.rules?.[id] ?? ruleInfos.find((r) => r.id === id)!.defaultSeverity;
+}
+
+export function ruleContext(ctx: SourceContext, options: LintOptions): RuleContext {
+  return { ctx, sites: collectSites(ctx.sourceFile), options: resolveOptions(options) };
+}
+
+/** Internal findings of the rules that `enabled` accepts (default: the rules the options leave on). */
+export function runRules(rc: RuleContext, options: LintOptions, enabled?: (id: RuleId) => boolean): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const info of ruleInfos) {
+    const on = enabled ? enabled(info.id) : ruleSetting(info.id, options) !== 'off';
+    if (on) out.push(...rules[info.id](rc));
+  }
+  return out.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+}
+
+export function toFinding(text: string, raw: RawFinding, severity: Severity): Finding {
+  const range: Range = rangeOfOffsets(text, raw.start, raw.end);
+  return {
+    rule: raw.rule,
+    severity,
+    message: raw.message,
+    range,
+    fixes: raw.fixes.map((f) => ({ id: f.id, title: f.title, kind: f.kind, safe: f.safe })),
+  };
+}
+
+/** Lints one file's text. `fileName` decides TS vs JS (and JSX) parsing. */
+export function lintText(text: string, fileName: string, options: LintOptions = {}): Finding[] {
+  const ctx = createSourceContext(text, fileName, { moduleStyle: options.moduleStyle });
+  const rc = ruleContext(ctx, options);
+  return runRules(rc, options).map((raw) => toFinding(text, raw, ruleSetting(raw.rule, options) as Severity));
+}
+
+export interface FileInput {
+  readonly fileName: string;
+  readonly text: string;
+  /** Options for this file only (e.g. its own package's tracer name and dependencies); default: the shared ones. */
+  readonly options?: LintOptions;
+}
+
+export interface FileFindings {
+  readonly fileName: string;
+  readonly findings: Finding[];
+}
+
+/**
+ * Lints several files; adds `duplicate-span-name` findings for names that different files use (the per-file rule
+ * only sees one file). Files are reported in the order given.
+ */
+export function lintFiles(files: readonly FileInput[], options: LintOptions = {}): FileFindings[] {
+  const optionsOf = (i: number): LintOptions => files[i]!.options ?? options;
+  const contexts = files.map((f, i) => ruleContext(createSourceContext(f.text, f.fileName, { moduleStyle: optionsOf(i).moduleStyle }), optionsOf(i)));
+  const results: FileFindings[] = contexts.map((rc, i) => ({
+    fileName: files[i]!.fileName,
+    findings: runRules(rc, optionsOf(i)).map((raw) => toFinding(rc.ctx.text, raw, ruleSetting(raw.rule, optionsOf(i)) as Severity)),
+  }));
+  const duplicateSetting = ruleSetting('duplicate-span-name', options);
+  if (duplicateSetting === 'off') return results;
+  const named = contexts.map((rc) => namedSpanStarts(rc));
+  const filesByName = new Map<string, Set<number>>();
+  named.forEach((list, i) => {
+    for (const n of list) filesByName.set(n.name, (filesByName.get(n.name) ?? new Set()).add(i));
+  });
+  contexts.forEach((rc, i) => {
+    const taken = new Set(named[i]!.map((n) => n.name));
+    const alreadyReported = new Set(
+      results[i]!.findings.filter((f) => f.rule === 'duplicate-span-name').map((f) => `${f.range.start.line}:${f.range.start.character}`),
+    );
+    for (const n of named[i]!) {
+      const inFiles = filesByName.get(n.name)!;
+      if (inFiles.size < 2) continue;
+      const at = rc.ctx.sourceFile.getLineAndCharacterOfPosition(n.site.name!.getStart(rc.ctx.sourceFile));
+      if (alreadyReported.has(`${at.line}:${at.character}`)) continue;
+      const elsewhere = [...inFiles]
+        .filter((j) => j !== i)
+        .flatMap((j) => named[j]!.filter((m) => m.name === n.name).map((m) => `${m.ownerName} in ${files[j]!.fileName}:${m.line}`));
+      const fix = renameSpanFix(rc, n.site, taken);
+      const raw: RawFinding = {
+        rule: 'duplicate-span-name',
+        start: n.site.name!.getStart(rc.ctx.sourceFile),
+        end: n.site.name!.end,
+        message: `Span name '${n.name}' is also used by ${elsewhere.join(', ')}: different operations under one name are merged in Jaeger. Give each its own span name.`,
+        fixes: fix ? [fix] : [],
+      };
+      results[i]!.findings.push(toFinding(rc.ctx.text, raw, duplicateSetting));
+    }
+    results[i]!.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  });
+  return results;
+}
