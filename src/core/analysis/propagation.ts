@@ -95,15 +95,21 @@ function isIpAddress(host: string): boolean {
 /**
  * The instrumented service a call goes to, if its attributes say: peer.service, server.address/net.peer.name,
  * the URL's host, an IP, (producers) the destination, or its route (same caller, operation and path template) —
- * matched against what calls with a callee span taught us,
- * then against known service names (also the first DNS label: `orders.prod.svc` → `orders`).
+ * matched against what calls with a callee span taught us, then against known service names (also the first DNS
+ * label: `orders.prod.svc` → `orders`; a destination only when named exactly after a service).
  * Undefined for uninstrumented backends (databases, brokers such as kafka/rabbitmq, external APIs).
  */
 export function resolveCallee(span: Span, ctx: CallContext): string | undefined {
   for (const key of cachedPeerKeys(span, ctx)) {
     const viaLearned = ctx.learned.get(key);
     if (viaLearned !== undefined) return viaLearned;
-    if (key.startsWith('destination:') || key.startsWith('route:')) continue;
+    if (key.startsWith('route:')) continue;
+    if (key.startsWith('destination:')) {
+      // A queue or topic named exactly after a service (`billing`) is that service's inbox.
+      const inbox = ctx.knownServices.get(key.slice('destination:'.length));
+      if (inbox !== undefined) return inbox;
+      continue;
+    }
     const direct = ctx.knownServices.get(key);
     if (direct !== undefined) return direct;
     if (!isIpAddress(key) && key.includes('.')) {

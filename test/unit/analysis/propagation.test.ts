@@ -96,6 +96,21 @@ describe('propagation gaps in one trace', () => {
     assert.deepEqual(a.samplingIssues, []);
   });
 
+  it('treats a destination named after an instrumented service as its inbox, and a topic as nobody', () => {
+    const trace = buildTrace([
+      root,
+      ...answered('c1', 'billing', 100),
+      { id: 'to-inbox', parent: 'root', service: 'gateway', name: 'publish', kind: 'producer', start: 1000, duration: 10, attributes: { 'peer.service': 'rabbitmq', 'messaging.destination.name': 'Billing' } },
+      { id: 'to-topic', parent: 'root', service: 'gateway', name: 'publish', kind: 'producer', start: 2000, duration: 10, attributes: { 'peer.service': 'kafka', 'messaging.destination.name': 'orders.events' } },
+    ]);
+    const a = analyzeTrace(trace);
+    // billing answers the gateway's calls, so the missing consumer span is a sampling matter.
+    assert.deepEqual(a.propagationGaps, []);
+    const issue = a.samplingIssues.find((s) => s.kind === 'missing-callee-spans');
+    assert.ok(issue && issue.kind === 'missing-callee-spans');
+    assert.deepEqual(issue.exampleSpanIds, ['to-inbox']);
+  });
+
   it('accepts a producer whose consumer is its child or links to it', () => {
     const trace = buildTrace([
       root,
