@@ -93,6 +93,17 @@ describe('receiver: OTLP protobuf decoding', () => {
     assert.deepEqual(decodeRpcStatus(encodeRpcStatus(3, 'broken')), { code: 3, message: 'broken' });
   });
 
+  it('reads invalid UTF-8 in strings as U+FFFD instead of refusing the request, as the Collector does', () => {
+    const spans = makeSdkSpans({ traces: 1, rootName: 'name-XYZ' });
+    const body = protobufBody(spans);
+    const at = body.indexOf(Buffer.from('XYZ'));
+    assert.ok(at > 0);
+    body[at] = 0xff;
+    const decoded = decodeExportRequest(body, 'protobuf', 'test');
+    assert.equal(decoded.acceptedSpans, 1);
+    assert.equal(decoded.traces[0]!.spans[0]!.name, 'name-\uFFFDYZ');
+  });
+
   it('rejects bytes that are not a protobuf message as malformed', () => {
     const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
     assert.throws(() => decodeExportRequest(garbage, 'protobuf', 'test'), (e: unknown) => {

@@ -6,7 +6,7 @@ import type { INamespace } from 'protobufjs/light';
  * bodies. Only the trace signal is described. Field numbers are the wire contract; names are protobufjs' camelCase.
  * Unknown fields (newer additions such as entity refs) are skipped by the decoder, as protobuf requires.
  */
-export const otlpTraceSchema: INamespace = {
+export const otlpTraceSchema: INamespace = withLenientStrings({
   nested: {
     opentelemetry: {
       nested: {
@@ -206,4 +206,23 @@ export const otlpTraceSchema: INamespace = {
       },
     },
   },
-};
+});
+
+/**
+ * Marks every message `utf8_validation: NONE`. Descriptors given as JSON are proto3 to protobufjs, whose strings are
+ * then checked for valid UTF-8 by a decoder that builds them a character at a time: slow, and the resulting rope
+ * strings cost the store about a third more memory. Without the check, strings are sliced from the buffer in one
+ * go and invalid bytes become U+FFFD, which is also what the OpenTelemetry Collector's decoder does (it accepts
+ * invalid UTF-8 instead of refusing the whole request).
+ */
+function withLenientStrings(ns: INamespace): INamespace {
+  const visit = (nested: Record<string, unknown> | undefined): void => {
+    for (const value of Object.values(nested ?? {})) {
+      const node = value as { fields?: unknown; nested?: Record<string, unknown>; options?: Record<string, unknown> };
+      if (node.fields !== undefined) node.options = { ...node.options, features: { utf8_validation: 'NONE' } };
+      visit(node.nested);
+    }
+  };
+  visit(ns.nested as Record<string, unknown> | undefined);
+  return ns;
+}
