@@ -164,10 +164,14 @@ export class ViewerApp implements ViewerActions {
     this.loaded = loaded;
 
     const restoredSpan = restore?.selectedSpanId !== undefined ? store.indexOf(restore.selectedSpanId) : -1;
+    if (restoredSpan >= 0) {
+      tree.reveal(restoredSpan);
+      state.selected = restoredSpan;
+    }
     this.setTab(restore?.tab ?? 'waterfall', false);
     loaded.details.update(true);
     loaded.waterfall.renderNow();
-    if (restoredSpan >= 0) this.reveal(restoredSpan);
+    if (restoredSpan >= 0) loaded.waterfall.centerRow(tree.rowOf[restoredSpan]!);
     this.persist();
   }
 

@@ -38,10 +38,13 @@ function start(): void {
 
   host.onMessage((message) => {
     switch (message.type) {
-      case 'trace':
-        app.showTrace(message.payload, message.state);
+      case 'trace': {
+        // After the view was reloaded, its own saved state still knows the selection and tab.
+        const saved = host.getState();
+        app.showTrace(message.payload, message.state ?? (saved?.traceId === message.payload.traceId ? saved : undefined));
         markReady();
         break;
+      }
       case 'compare':
         app.setCompare(message.payload);
         break;

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { buildHtmlExport } from '../../../src/core/export/htmlExport';
 import type { TracePayload } from '../../../src/shared/viewModelPayload';
 import { repoRoot, viewerAssets } from './viewerBundle';
+import { renderPanelHtml } from '../../../src/vscode/viewer/panelHtml';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
@@ -16,29 +17,33 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export class PageServer {
-  private readonly pages = new Map<string, string>();
+  private readonly pages = new Map<string, { body: string; type: string }>();
   private server: http.Server | undefined;
   private base = '';
   private counter = 0;
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
-      const body = this.pages.get(req.url ?? '');
-      if (body === undefined) {
+      const page = this.pages.get(req.url ?? '');
+      if (page === undefined) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+      res.writeHead(200, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store' }).end(page.body);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Serves `html` at a fresh path and returns its URL. */
-  add(html: string): string {
-    const p = `/page-${++this.counter}.html`;
-    this.pages.set(p, html);
+  /** Serves `body` at a fresh path and returns its URL. */
+  add(body: string, type = 'text/html', extension = 'html'): string {
+    const p = `/page-${++this.counter}.${extension}`;
+    this.pages.set(p, { body, type });
     return this.base + p;
+  }
+
+  get origin(): string {
+    return this.base;
   }
 
   async stop(): Promise<void> {
@@ -50,10 +55,21 @@ export async function exportedPage(trace: TracePayload, compare?: TracePayload):
   return buildHtmlExport({ trace, ...(compare ? { compare } : {}), assets: await viewerAssets() });
 }
 
-/** The page VS Code's panel gets: no embedded data, the trace arrives by message after `ready`. */
-export async function hostedPage(): Promise<string> {
+/**
+ * The page VS Code's panel gets (the same renderPanelHtml, the same CSP): no embedded data, the trace arrives by
+ * message after `ready`. Script and stylesheet are served by `server`, which stands in for the webview resource origin.
+ */
+export async function hostedPage(server: PageServer): Promise<string> {
   const { script, css } = await viewerAssets();
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${css}</style></head><body class="vscode-dark"><div id="app"></div><script>${script}</script></body></html>`;
+  const html = renderPanelHtml({
+    scriptUri: server.add(script, 'text/javascript', 'js'),
+    styleUri: server.add(css, 'text/css', 'css'),
+    cspSource: server.origin,
+    nonce: 'test-nonce-123',
+    title: 'Trace',
+  });
+  // VS Code marks the theme on <body>.
+  return html.replace('<body>', '<body class="vscode-dark">');
 }
 
 export interface OpenOptions {
@@ -67,23 +83,30 @@ export async function openPage(browser: Browser, url: string, options: OpenOptio
   const contextOptions: BrowserContextOptions = { viewport: options.viewport ?? { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? 'light' };
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
-  if (options.fakeHost) {
-    await page.addInitScript(() => {
-      const w = window as unknown as { __posted: unknown[]; __state: unknown; acquireVsCodeApi: () => unknown };
-      w.__posted = [];
-      w.__state = undefined;
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: unknown) => w.__posted.push(JSON.parse(JSON.stringify(m))),
-        getState: () => w.__state,
-        setState: (s: unknown) => (w.__state = JSON.parse(JSON.stringify(s))),
-      });
-    });
-  }
+  if (options.fakeHost) await page.addInitScript({ content: fakeHostScript(undefined) });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { pageErrors: string[] }).pageErrors = errors;
   await page.goto(url);
   return page;
+}
+
+/**
+ * A stand-in for VS Code's `acquireVsCodeApi`: posted messages go to `window.__posted`, state to `window.__state`
+ * (starting from `initialState`, as after a reload). Plain script text: functions passed from the test would be
+ * transpiled with helpers the page does not have.
+ */
+export function fakeHostScript(initialState: unknown): string {
+  return `
+    window.__posted = [];
+    window.__state = ${JSON.stringify(initialState ?? null)} ?? undefined;
+    window.acquireVsCodeApi = function () {
+      return {
+        postMessage: function (m) { window.__posted.push(JSON.parse(JSON.stringify(m))); },
+        getState: function () { return window.__state; },
+        setState: function (s) { window.__state = JSON.parse(JSON.stringify(s)); },
+      };
+    };`;
 }
 
 export function pageErrors(page: Page): string[] {
