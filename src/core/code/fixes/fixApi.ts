@@ -197,7 +197,7 @@ export function listRefactorings(text: string, fileName: string, position: Posit
   for (const fn of candidates) {
     // Already traced: offer nothing, so applying the refactoring twice changes nothing.
     if (isInstrumented(fn)) continue;
-    const blocker = wrapBlocker(fn);
+    const blocker = wrapBlocker(fn, ctx.isTypeScript);
     out.push({
       id: 'add-span',
       title: `Wrap '${functionDisplayName(fn)}' in a span`,

@@ -94,8 +94,45 @@ export function isAsyncFunction(fn: ts.Node): boolean {
   return hasModifier(fn, ts.SyntaxKind.AsyncKeyword);
 }
 
-/** Why a span cannot be wrapped around `fn`, or undefined when it can. */
-export function wrapBlocker(fn: FunctionLikeNode): string | undefined {
+/** A callback passed straight to a call (or as a property of an object passed to one), with no written return type. */
+function typedOnlyByCallSite(fn: FunctionLikeNode): boolean {
+  if ((!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) || fn.type) return false;
+  let child: ts.Node = fn;
+  let p = fn.parent;
+  while (p && ts.isParenthesizedExpression(p)) {
+    child = p;
+    p = p.parent;
+  }
+  if (p && ts.isPropertyAssignment(p) && ts.isObjectLiteralExpression(p.parent)) {
+    child = p.parent;
+    p = p.parent.parent;
+  }
+  return p !== undefined && (ts.isCallExpression(p) || ts.isNewExpression(p)) && (p.arguments ?? []).some((a) => a === child);
+}
+
+/** An own return value holds an array literal (a tuple only the contextual type makes a tuple). */
+function returnsArrayLiteral(fn: FunctionLikeNode): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  const exprs: ts.Node[] = [];
+  if (!ts.isBlock(body)) exprs.push(body);
+  else forEachOwnNode(body, (n) => void (ts.isReturnStatement(n) && n.expression && exprs.push(n.expression)));
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isArrayLiteralExpression(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  for (const e of exprs) visit(e);
+  return found;
+}
+
+/**
+ * Why a span cannot be wrapped around `fn`, or undefined when it can. With `isTypeScript`, also refuses a callback
+ * whose array-literal return is typed (as a tuple) only by the call it is passed to: inside the span callback that
+ * type is gone and the code would stop compiling.
+ */
+export function wrapBlocker(fn: FunctionLikeNode, isTypeScript = false): string | undefined {
   if (ts.isConstructorDeclaration(fn)) return 'constructors cannot be wrapped: super() and field initialisers must stay in the constructor body';
   if (!fn.body) return 'the function has no body (an overload or abstract/declared member)';
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) {
@@ -103,6 +140,9 @@ export function wrapBlocker(fn: FunctionLikeNode): string | undefined {
   }
   if (isSpanCallback(fn)) return 'this function is already the callback of a span';
   if (isInstrumented(fn)) return 'the function already starts a span';
+  if (isTypeScript && typedOnlyByCallSite(fn) && returnsArrayLiteral(fn)) {
+    return 'its array return value gets its (tuple) type from the call it is passed to, which a span callback would hide; write its return type first';
+  }
   return undefined;
 }
 

@@ -172,9 +172,48 @@ function trimBlankEdges(lines: string[]): string[] {
   return lines.slice(a, b);
 }
 
+/**
+ * The return type a function expression gets from a type written around it, as text for the span callback: inside
+ * the callback the body no longer sees that contextual type, and generic calls or literals in its returns would
+ * infer differently. Two shapes: an arrow returned by a function with a declared return type (handler and operator
+ * factories: `function auth(): Handler { return (req, res) => … }`), and any function expression typed by a
+ * function type literal. A named type on a variable or property is left alone: it is often an overloaded interface
+ * implemented loosely with `any` parameters, whose ReturnType would be the wrong overload.
+ */
+function contextualReturnType(fn: WrappableFunction, sf: ts.SourceFile): string | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  if (fn.parameters.some((p) => p.type?.kind === ts.SyntaxKind.AnyKeyword)) return undefined;
+  let child: ts.Node = fn;
+  let p = fn.parent;
+  while (p && ts.isParenthesizedExpression(p)) {
+    child = p;
+    p = p.parent;
+  }
+  let written: ts.TypeNode | undefined;
+  let fromReturn = false;
+  if (p && ts.isReturnStatement(p)) {
+    for (let q: ts.Node | undefined = p.parent; q; q = q.parent) {
+      if (ts.isFunctionLike(q)) {
+        written = (q as ts.SignatureDeclaration).type;
+        fromReturn = true;
+        break;
+      }
+    }
+  } else if (p && ts.isArrowFunction(p) && p.body === child) {
+    written = p.type;
+    fromReturn = true;
+  } else if (p && (ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p)) && p.initializer === child) written = p.type;
+  if (!written) return undefined;
+  if (ts.isFunctionTypeNode(written)) return ts.isTypePredicateNode(written.type) ? undefined : written.type.getText(sf);
+  if (fromReturn && ts.isTypeReferenceNode(written) && !/^(Function|Object|CallableFunction)$/.test(written.typeName.getText(sf))) {
+    return `ReturnType<${written.getText(sf)}>`;
+  }
+  return undefined;
+}
+
 /** Computes the edits that wrap `fn` in a span, or why it cannot be done. */
 export function wrapFunctionInSpan(ctx: SourceContext, fn: FunctionLikeNode, options: WrapOptions, extras: WrapExtras = {}): WrapResult {
-  const blocker = wrapBlocker(fn);
+  const blocker = wrapBlocker(fn, ctx.isTypeScript);
   if (blocker) return { ok: false, reason: blocker };
   if (!isWrappable(fn) || !fn.body) return { ok: false, reason: 'this kind of function cannot be wrapped' };
   const sf = ctx.sourceFile;
@@ -196,6 +235,9 @@ export function wrapFunctionInSpan(ctx: SourceContext, fn: FunctionLikeNode, opt
   if (ctx.isTypeScript && fn.type && !ts.isTypePredicateNode(fn.type)) {
     const typeText = fn.type.getText(sf);
     if (!asyncCallback || isPromiseTypeText(typeText)) annotation = `: ${typeText}`;
+  } else if (ctx.isTypeScript && !fn.type && !asyncCallback) {
+    const contextual = contextualReturnType(fn, sf);
+    if (contextual) annotation = `: ${contextual}`;
   }
   const sc = semi(ctx);
   const u = ctx.indentUnit;
