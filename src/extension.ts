@@ -12,6 +12,10 @@ import { registerTracesView } from './vscode/tracesView/tracesViewCommands';
 import { CodeIntelClient } from './vscode/codeIntelClient';
 import { registerLenses } from './vscode/lens/registerLenses';
 import type { LatencyLensProvider } from './vscode/lens/latencyLensProvider';
+import { LintDiagnostics } from './vscode/lint/lintDiagnostics';
+import { LintCodeActionProvider } from './vscode/lint/lintCodeActions';
+import { setUpTracing, type SetUpTracingArgs } from './vscode/lint/setUpTracing';
+import { LENS_LANGUAGES } from './vscode/lens/latencyLensProvider';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -20,6 +24,7 @@ export interface SpanLensApi {
   readonly config: ConfigWatcher;
   readonly codeIntel: CodeIntelClient;
   readonly lenses: LatencyLensProvider;
+  readonly lint: LintDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -31,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const latencyRefresh = new vscode.EventEmitter<void>();
   const tracesTree = new TracesTreeProvider(sources, context.workspaceState);
   const codeIntel = new CodeIntelClient(context.extensionUri, log);
+  const lint = new LintDiagnostics(codeIntel, log);
   const lenses = registerLenses(codeIntel, sources, config, presenter, context.workspaceState, log, latencyRefresh.event);
 
   context.subscriptions.push(
@@ -41,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     latencyRefresh,
     codeIntel,
     ...lenses.disposables,
+    lint,
+    vscode.languages.registerCodeActionsProvider(LENS_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
+    vscode.commands.registerCommand(CommandId.SetUpTracing, (args?: SetUpTracingArgs) => setUpTracing(codeIntel, args)),
     ...registerSourceCommands(sources, log, context.secrets),
     ...registerTraceCommands(sources, presenter, log),
     tracesTree,
@@ -51,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config, codeIntel, lenses: lenses.provider };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint };
 }
 
 export function deactivate(): void {}

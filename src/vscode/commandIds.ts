@@ -10,6 +10,7 @@ export const CommandId = {
   SetJaegerToken: 'spanlens.setJaegerToken',
   ShowOperationTraces: 'spanlens.showOperationTraces',
   FindTracesAtCursor: 'spanlens.findTracesAtCursor',
+  SetUpTracing: 'spanlens.setUpTracing',
   RefreshTracesView: 'spanlens.refreshTracesView',
   CopyTraceId: 'spanlens.copyTraceId',
   SearchSimilar: 'spanlens.searchSimilar',
