@@ -25,6 +25,7 @@ const SPAN_ID = /^[0-9a-f]{16}$/i;
 /** Base64 of 16 and 8 bytes: protobuf's own JSON mapping writes ids so, and some exporters follow it. */
 const TRACE_ID_BASE64 = /^[A-Za-z0-9+/_-]{22}={0,2}$/;
 const SPAN_ID_BASE64 = /^[A-Za-z0-9+/_-]{11}=?$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 const DECIMAL = /^\d{1,20}$/;
 const MAX_REASONS = 3;
@@ -140,7 +141,7 @@ function spanProblem(span: unknown): string | undefined {
 
 function isId(v: unknown, hex: RegExp, base64: RegExp): boolean {
   if (typeof v !== 'string') return false;
-  if (hex.test(v)) return /[1-9a-f]/i.test(v);
+  if (hex.test(v)) return v !== ZERO_TRACE_ID && v !== ZERO_SPAN_ID;
   // 'A' is base64's zero digit: an id made only of it is all zero.
   return base64.test(v) && /[^A]/.test(v.replace(/=+$/, ''));
 }

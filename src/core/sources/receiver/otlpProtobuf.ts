@@ -156,12 +156,14 @@ function toJsonScopeSpans(ss: PbScopeSpans): OtlpScopeSpans {
 }
 
 function toJsonSpan(s: PbSpan): OtlpSpan {
-  const parent = bytesToHex(s.parentSpanId);
-  const span: {
-    -readonly [K in keyof OtlpSpan]: OtlpSpan[K];
-  } = {
+  // One object literal with every key, absent ones undefined: all spans share one hidden class, which keeps the
+  // parser's property reads monomorphic (building them key by key made parsing about 40% slower).
+  return {
     traceId: bytesToHex(s.traceId),
     spanId: bytesToHex(s.spanId),
+    traceState: s.traceState || undefined,
+    parentSpanId: bytesToHex(s.parentSpanId) || undefined,
+    flags: s.flags || undefined,
     name: s.name ?? '',
     kind: s.kind ?? 0,
     startTimeUnixNano: int64ToDecimal(s.startTimeUnixNano ?? 0),
@@ -169,12 +171,8 @@ function toJsonSpan(s: PbSpan): OtlpSpan {
     attributes: toJsonAttributes(s.attributes),
     events: s.events?.length ? s.events.map(toJsonEvent) : [],
     links: s.links?.length ? s.links.map(toJsonLink) : [],
-    status: s.status ? { ...(s.status.code ? { code: s.status.code } : {}), ...(s.status.message ? { message: s.status.message } : {}) } : {},
-  };
-  if (parent) span.parentSpanId = parent;
-  if (s.traceState) span.traceState = s.traceState;
-  if (s.flags) span.flags = s.flags;
-  return span;
+    status: s.status ? { code: s.status.code || undefined, message: s.status.message || undefined } : {},
+  } as OtlpSpan;
 }
 
 function toJsonEvent(e: PbEvent): OtlpEvent {
