@@ -16,6 +16,9 @@ import { LintDiagnostics } from './vscode/lint/lintDiagnostics';
 import { LintCodeActionProvider } from './vscode/lint/lintCodeActions';
 import { setUpTracing, type SetUpTracingArgs } from './vscode/lint/setUpTracing';
 import { LENS_LANGUAGES } from './vscode/lens/latencyLensProvider';
+import { SpanLocator, type CodeLocation } from './vscode/spanLocator';
+import { registerTraceViewer, TraceViewerPresenter, type TraceViewerDeps } from './vscode/viewer/traceViewerPanel';
+import { FileTraceSource } from './core/sources/fileSource';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -25,6 +28,7 @@ export interface SpanLensApi {
   readonly codeIntel: CodeIntelClient;
   readonly lenses: LatencyLensProvider;
   readonly lint: LintDiagnostics;
+  readonly locator: SpanLocator;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -37,6 +41,20 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const tracesTree = new TracesTreeProvider(sources, context.workspaceState);
   const codeIntel = new CodeIntelClient(context.extensionUri, log);
   const lint = new LintDiagnostics(codeIntel, log);
+  const locator = new SpanLocator(codeIntel, config, log);
+  const viewerDeps: TraceViewerDeps<CodeLocation> = {
+    log,
+    getTrace: async (traceId, source, signal) => {
+      // A panel restored after reload asks again where its trace came from: a file, or the current source.
+      if (source?.startsWith('file ')) return new FileTraceSource({ paths: [source.slice(5)] }).getTrace(traceId, signal);
+      return (await sources.source()).getTrace(traceId, signal);
+    },
+    resolveSourceLocation: (span) => locator.locate(span),
+    openSource: async (location) => {
+      await vscode.window.showTextDocument(location.uri, { selection: location.range, viewColumn: vscode.ViewColumn.One });
+    },
+  };
+  presenter.use(new TraceViewerPresenter(context.extensionUri, viewerDeps));
   const lenses = registerLenses(codeIntel, sources, config, presenter, context.workspaceState, log, latencyRefresh.event);
 
   context.subscriptions.push(
@@ -48,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     codeIntel,
     ...lenses.disposables,
     lint,
+    locator,
+    registerTraceViewer(context, viewerDeps),
     vscode.languages.registerCodeActionsProvider(LENS_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
     vscode.commands.registerCommand(CommandId.SetUpTracing, (args?: SetUpTracingArgs) => setUpTracing(codeIntel, args)),
     ...registerSourceCommands(sources, log, context.secrets),
@@ -60,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator };
 }
 
 export function deactivate(): void {}

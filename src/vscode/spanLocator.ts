@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Span } from '../core/model/trace';
+import type { InstrumentedFunction, FunctionLocation } from '../core/code/instrumented/types';
+import { codeLocationOf, matchSpanToFunction } from '../core/code/instrumented/codeAttributes';
+import { spanNameMatches } from '../core/code/instrumented/spanNameMatcher';
+import { resolveServiceName } from '../core/code/serviceName';
+import type { CodeIntelClient } from './codeIntelClient';
+import type { ConfigWatcher } from './config';
+
+/** A place in the workspace: what "Go to source" opens. */
+export interface CodeLocation {
+  readonly uri: vscode.Uri;
+  readonly range: vscode.Range;
+  readonly functionName: string;
+}
+
+interface IndexedFunction {
+  readonly uri: vscode.Uri;
+  readonly fn: InstrumentedFunction;
+}
+
+const SOURCE_GLOB = '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}';
+const EXCLUDE_GLOB = '**/{node_modules,dist,out,build,.git,.vscode-test,coverage}/**';
+const MAX_FILES = 3000;
+
+/**
+ * Maps spans to the code that produced them, with the same rules as the lenses: `code.*` attributes first, then
+ * the instrumented functions of the workspace whose span name matches, preferring files of the span's service.
+ * The workspace index is built in the code-intelligence worker on first use and kept fresh by a file watcher.
+ */
+export class SpanLocator implements vscode.Disposable {
+  private index: Promise<IndexedFunction[]> | undefined;
+  private readonly serviceOfFile = new Map<string, Promise<string | undefined>>();
+  private readonly watcher: vscode.FileSystemWatcher;
+
+  constructor(
+    private readonly codeIntel: CodeIntelClient,
+    private readonly config: ConfigWatcher,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
+    const drop = (): void => {
+      this.index = undefined;
+      this.serviceOfFile.clear();
+    };
+    this.watcher.onDidChange(drop);
+    this.watcher.onDidCreate(drop);
+    this.watcher.onDidDelete(drop);
+  }
+
+  async locate(span: Span): Promise<CodeLocation | undefined> {
+    return (await this.byCodeAttributes(span)) ?? (await this.bySpanName(span));
+  }
+
+  private async byCodeAttributes(span: Span): Promise<CodeLocation | undefined> {
+    const loc = codeLocationOf(span.attributes);
+    if (!loc?.filePath) return undefined;
+    const base = path.basename(loc.filePath).replace(/\.js$/, '.{js,ts}');
+    const files = await vscode.workspace.findFiles(`**/${base}`, EXCLUDE_GLOB, 20);
+    const byFile = new Map<string, readonly FunctionLocation[]>();
+    for (const uri of files) {
+      const text = await readText(uri);
+      if (text !== undefined) byFile.set(uri.fsPath, await this.codeIntel.call('listFunctions', [text, uri.fsPath]));
+    }
+    const match = matchSpanToFunction(span.attributes, byFile, span.name);
+    return match ? { uri: vscode.Uri.file(match.file), range: toRange(match.function.nameRange), functionName: match.function.functionName } : undefined;
+  }
+
+  private async bySpanName(span: Span): Promise<CodeLocation | undefined> {
+    const all = await this.workspaceIndex();
+    const candidates = all.filter((e) => [e.fn.spanName, ...e.fn.alternativeSpanNames].some((m) => spanNameMatches(m, span.name)));
+    if (candidates.length === 0) return undefined;
+    // Exact names beat patterns; then files that belong to the span's service.
+    const scored = await Promise.all(
+      candidates.map(async (c) => ({
+        c,
+        score: (c.fn.spanName.kind === 'exact' && c.fn.spanName.name === span.name ? 2 : 0) + ((await this.serviceOf(c.uri)) === span.service ? 4 : 0),
+      })),
+    );
+    scored.sort((a, b) => b.score - a.score);
+    const best = scored[0]!.c;
+    return { uri: best.uri, range: toRange(best.fn.nameRange), functionName: best.fn.functionName };
+  }
+
+  private workspaceIndex(): Promise<IndexedFunction[]> {
+    this.index ??= (async () => {
+      const started = Date.now();
+      const files = await vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDE_GLOB, MAX_FILES);
+      const out: IndexedFunction[] = [];
+      for (const uri of files) {
+        const text = await readText(uri);
+        if (text === undefined || !/startActiveSpan|startSpan|@\w+\(|withSpan|traced|\.(get|post|put|patch|delete|route)\(/.test(text)) continue;
+        try {
+          for (const fn of await this.codeIntel.call('findInstrumentedFunctions', [text, uri.fsPath, {}])) out.push({ uri, fn });
+        } catch (e) {
+          this.log.warn(`Indexing ${uri.fsPath} for go-to-source failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      this.log.info(`Go-to-source index: ${out.length} instrumented functions in ${files.length} files (${Date.now() - started} ms)`);
+      return out;
+    })();
+    return this.index;
+  }
+
+  private serviceOf(uri: vscode.Uri): Promise<string | undefined> {
+    const key = uri.toString();
+    let pending = this.serviceOfFile.get(key);
+    if (!pending) {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      pending = resolveServiceName({
+        filePath: uri.fsPath,
+        workspaceRoot: folder?.uri.fsPath ?? path.dirname(uri.fsPath),
+        readFile: (p) => readText(vscode.Uri.file(p)),
+        override: this.config.current.serviceName,
+      }).then((r) => r.service);
+      this.serviceOfFile.set(key, pending);
+    }
+    return pending;
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
