@@ -149,7 +149,8 @@ function importAnchor(ctx: SourceContext): { offset: number; afterImports: boole
   const text = ctx.text;
   let pos = text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
   const first = sf.statements[0];
-  const comments = ts.getLeadingCommentRanges(text, pos) ?? [];
+  // From 0: TypeScript skips a shebang itself, and at any other offset it would drop a comment starting right there.
+  const comments = ts.getLeadingCommentRanges(text, 0) ?? [];
   for (const c of comments) {
     const after = text.slice(c.end, first ? first.getStart(sf) : text.length);
     if (/^[ \t]*\r?\n[ \t]*\r?\n/.test(after) || !first) pos = c.end;

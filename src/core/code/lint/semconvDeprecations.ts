@@ -100,7 +100,8 @@ export const attributeDeprecations: readonly AttributeDeprecation[] = [
   rename('otel.library.version', 'otel.scope.version'),
   rename('deployment.environment', 'deployment.environment.name'),
   rename('enduser.role', 'user.roles'),
-  rename('faas.execution', 'faas.invocation_id', 'historic'),
+  rename('faas.execution', 'faas.invocation.id', 'historic'),
+  rename('faas.invocation_id', 'faas.invocation.id', 'historic'),
   { key: 'exception.escaped', replacements: [], plainRename: false, note: 'it is no longer recommended: record exceptions that escape the span, without this flag', source: 'semconv-1.45' },
 ];
 

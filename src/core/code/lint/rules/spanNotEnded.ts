@@ -352,6 +352,18 @@ export const spanNotEnded: Rule = (rc) => {
       });
       continue;
     }
+    if (site.method === 'startSpan' && ts.isExpressionStatement(site.call.parent)) {
+      // `tracer.startSpan('x');` — the span is dropped on the floor: nothing can ever end it.
+      const range = spanCallRange(site, sf);
+      out.push({
+        rule: 'span-not-ended',
+        start: range.start,
+        end: range.end,
+        message: `Span '${spanLabel(site, sf)}' is started and dropped: nothing can end it, so it is never exported. Keep it in a variable and end it in a finally block, or use startActiveSpan.`,
+        fixes: [],
+      });
+      continue;
+    }
     if (!spanVar) continue;
     let scope: ts.Node;
     let statements: readonly ts.Statement[] | undefined;
