@@ -10,8 +10,9 @@ import type { ViewerActions, ViewerState } from './viewerState';
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
 const INDENT_PX = 14;
-/** Deeper levels stop indenting (the row says how deep instead) so names stay readable in deep traces. */
-const MAX_INDENT_LEVELS = 24;
+const MIN_INDENT_PX = 6;
+/** Indentation never takes more than this share of the name column, so names stay readable in deep traces. */
+const MAX_INDENT_SHARE = 0.45;
 const LABEL_CHAR_PX = 7;
 
 interface RowSlot {
@@ -198,7 +199,7 @@ export class Waterfall {
     const deep = el('span', 'sl-deep');
     const err = el('span', 'sl-err', '!');
     err.title = 'Error';
-    name.append(toggle, swatch, service, op, deep, err);
+    name.append(toggle, deep, swatch, service, op, err);
     const area = el('div', 'sl-bar-area');
     const bar = el('div', 'sl-bar');
     const label = el('span', 'sl-dur');
@@ -276,8 +277,12 @@ export class Waterfall {
     slot.root.style.transform = `translateY(${row * ROW_HEIGHT}px)`;
     slot.root.dataset['row'] = String(row);
     const depth = store.depth[span]!;
-    slot.name.style.paddingLeft = `${4 + Math.min(depth, MAX_INDENT_LEVELS) * INDENT_PX}px`;
-    setText(slot.deep, depth > MAX_INDENT_LEVELS ? `↳${depth}` : '');
+    // Deep traces get a narrower step; past the cap the row says its depth instead of indenting further.
+    const budget = this.nameWidth * MAX_INDENT_SHARE;
+    const step = Math.max(MIN_INDENT_PX, Math.min(INDENT_PX, budget / Math.max(1, store.maxDepth)));
+    const indent = Math.min(depth * step, budget);
+    slot.name.style.paddingLeft = `${4 + indent}px`;
+    setText(slot.deep, depth * step > budget ? `↳${depth}` : '');
     const hasChildren = tree.hasChildren(span);
     setText(slot.toggle, hasChildren ? (tree.isCollapsed(span) ? '▸' : '▾') : '');
     slot.root.setAttribute('aria-level', String(depth + 1));

@@ -86,7 +86,7 @@ export async function openPage(browser: Browser, url: string, options: OpenOptio
   if (options.fakeHost) await page.addInitScript({ content: fakeHostScript(undefined) });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { pageErrors: string[] }).pageErrors = errors;
+  errorsByPage.set(page, errors);
   await page.goto(url);
   return page;
 }
@@ -109,8 +109,11 @@ export function fakeHostScript(initialState: unknown): string {
     };`;
 }
 
+const errorsByPage = new WeakMap<Page, string[]>();
+
+/** Uncaught errors the page reported since openPage. */
 export function pageErrors(page: Page): string[] {
-  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+  return errorsByPage.get(page) ?? [];
 }
 
 export function screenshotPath(name: string): string {
