@@ -1,0 +1,71 @@
+// The trace viewer inside VS Code: a trace opened by id renders its rows in the webview; collapse, find and go to
+// source work through the real panel host.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
+import { repoRoot } from '../../support/fixtures';
+import { click, isWebHost, keyboard, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { waitFor } from '../support/wait';
+import type { Trace } from '../../../src/core/model/trace';
+
+const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
+
+async function texts(selector: string): Promise<string[]> {
+  return ((await workbenchTexts(selector)) ?? []).flatMap((f) => f.texts);
+}
+
+describe('trace viewer in VS Code', function () {
+  this.timeout(120_000);
+  let server: JaegerTestServer;
+  let trace: Trace;
+
+  before(async function () {
+    if (!isWebHost()) this.skip();
+    server = await startJaegerTestServer();
+    await config().update('source', 'jaeger', vscode.ConfigurationTarget.Workspace);
+    await config().update('jaeger.url', server.url, vscode.ConfigurationTarget.Workspace);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const lensRoot = path.join(folder.uri.fsPath, 'lens');
+    if (!fs.existsSync(lensRoot)) fs.cpSync(path.join(repoRoot(), 'test', 'fixtures', 'lens-workspace'), lensRoot, { recursive: true });
+    // PetClinic, 8 spans over api-gateway and customers-service, two of them HikariProxyPreparedStatement.executeQuery.
+    const found = server.traces.find((t) => t.spans.length === 8 && t.spans.filter((s) => s.name === 'HikariProxyPreparedStatement.executeQuery').length === 2);
+    assert.ok(found);
+    trace = found;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    for (const key of ['source', 'jaeger.url']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    await server?.close();
+  });
+
+  it('renders one row per span of a trace opened by id', async () => {
+    await vscode.commands.executeCommand('spanlens.openTraceById', trace.traceId);
+    await waitFor(async () => (await texts('.sl-row-count')).some((t) => /\b8 rows\b/.test(t)), 'row count 8 in the viewer', 30_000);
+    const ops = await texts('.sl-row .sl-op');
+    assert.equal(ops.filter((t) => t === 'HikariProxyPreparedStatement.executeQuery').length, 2, ops.join(' | '));
+  });
+
+  it('collapses and expands the tree', async () => {
+    // Collapse the root: only it stays visible.
+    assert.ok(await click('.sl-row .sl-toggle'));
+    await waitFor(async () => (await texts('.sl-row-count')).some((t) => /\b1 rows?\b/.test(t)), 'one row after collapsing the root');
+    assert.ok(await click('.sl-row .sl-toggle'));
+    await waitFor(async () => (await texts('.sl-row-count')).some((t) => /\b8 rows\b/.test(t)), 'eight rows after expanding');
+  });
+
+  it('finds spans and goes to the code that produced them', async () => {
+    assert.ok(await click('.sl-find-input'));
+    await keyboard({ type: 'executeQuery' });
+    await waitFor(async () => (await texts('.sl-find-count')).some((t) => t.trim() === '1 / 2'), 'two matches for executeQuery');
+    await waitFor(async () => (await texts('.sl-go-to-source')).length > 0, 'Go to source offered for the selected span');
+    await takeScreenshot('viewer-in-vscode');
+    assert.ok(await click('.sl-go-to-source'));
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(path.join('customers', 'hikari.ts')) === true, 'hikari.ts opened');
+    const line = vscode.window.activeTextEditor!.selection.active.line;
+    assert.match(vscode.window.activeTextEditor!.document.lineAt(line).text, /executeQuery/);
+  });
+});
