@@ -19,6 +19,7 @@ import { LENS_LANGUAGES } from './vscode/lens/latencyLensProvider';
 import { SpanLocator, type CodeLocation } from './vscode/spanLocator';
 import { registerTraceViewer, TraceViewerPresenter, type TraceViewerDeps } from './vscode/viewer/traceViewerPanel';
 import { FileTraceSource } from './core/sources/fileSource';
+import { BuiltinReceiverProvider } from './vscode/builtinReceiver';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -29,6 +30,7 @@ export interface SpanLensApi {
   readonly lenses: LatencyLensProvider;
   readonly lint: LintDiagnostics;
   readonly locator: SpanLocator;
+  readonly receiver: BuiltinReceiverProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const latencyRefresh = new vscode.EventEmitter<void>();
   const tracesTree = new TracesTreeProvider(sources, context.workspaceState);
   const codeIntel = new CodeIntelClient(context.extensionUri, log);
+  const receiver = new BuiltinReceiverProvider(context.globalStorageUri, statusBar, log, () => lenses.provider.refresh());
   const lint = new LintDiagnostics(codeIntel, log);
   const locator = new SpanLocator(codeIntel, config, log);
   const viewerDeps: TraceViewerDeps<CodeLocation> = {
@@ -67,6 +70,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     ...lenses.disposables,
     lint,
     locator,
+    receiver,
+    sources.registerProvider(receiver),
     registerTraceViewer(context, viewerDeps),
     vscode.languages.registerCodeActionsProvider(LENS_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
     vscode.commands.registerCommand(CommandId.SetUpTracing, (args?: SetUpTracingArgs) => setUpTracing(codeIntel, args)),
@@ -80,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator, receiver };
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { InstrumentedFunction } from '../../core/code/instrumented/types';
-import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
+import type { InstrumentedFunction, SpanNameMatcher } from '../../core/code/instrumented/types';
+import { describeSpanNameMatcher, spanNameMatches } from '../../core/code/instrumented/spanNameMatcher';
 import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
 import { parseDurationUs } from '../../core/sources/duration';
 import type { CodeIntelClient } from '../codeIntelClient';
@@ -52,6 +52,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   private latency: LatencyProvider | undefined;
   private latencyFor: unknown;
   private knownServices: Promise<string[] | undefined> | undefined;
+  private operationIndex: Promise<Map<string, string[]>> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -80,6 +81,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     if (data) {
       this.latency?.invalidate();
       this.knownServices = undefined;
+      this.operationIndex = undefined;
     }
     this.changed.fire();
   }
@@ -174,9 +176,38 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     const cfg = this.config.current;
     const known = await this.listKnownServices();
     const resolution = await this.services.serviceFor(document, cfg.serviceName, fn.tracerName ? [fn.tracerName] : [], known);
-    const service = resolution.service;
+    let service = resolution.service;
+    // One package.json for several services (a monorepo, the sample shop): when the file-based name is not a
+    // service the source knows, the service that reports this span name is the answer, if exactly one does.
+    if (known && service !== undefined && !known.includes(service) && resolution.source !== 'setting') {
+      service = (await this.serviceReporting([fn.spanName, ...fn.alternativeSpanNames], known)) ?? service;
+    }
     const stats = await provider.getStats(service ?? '', service ? [fn.spanName, ...fn.alternativeSpanNames] : [], signalFromToken(token, cfg.requestTimeoutMs * 3));
     return { service, stats };
+  }
+
+  /** The one known service with an operation matching the first matcher that any service has, else undefined. */
+  private async serviceReporting(matchers: readonly SpanNameMatcher[], known: readonly string[]): Promise<string | undefined> {
+    const operations = await this.operationsByService(known);
+    for (const m of matchers) {
+      const reporting = known.filter((s) => operations.get(s)?.some((op) => spanNameMatches(m, op)));
+      if (reporting.length === 1) return reporting[0];
+      if (reporting.length > 1) return undefined;
+    }
+    return undefined;
+  }
+
+  private operationsByService(known: readonly string[]): Promise<Map<string, string[]>> {
+    this.operationIndex ??= (async () => {
+      const source = await this.sources.source();
+      const signal = AbortSignal.timeout(this.config.current.requestTimeoutMs * 2);
+      // Bounded: a Jaeger with hundreds of services is asked about the first 200 only.
+      const entries = await Promise.all(
+        known.slice(0, 200).map(async (s) => [s, (await source.operations(s, signal).catch(() => [])).map((o) => o.name)] as const),
+      );
+      return new Map(entries);
+    })();
+    return this.operationIndex;
   }
 
   private async provider(): Promise<LatencyProvider> {
