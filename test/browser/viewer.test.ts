@@ -174,6 +174,31 @@ describe('trace viewer (exported page in Chromium)', function () {
     await page.context().close();
   });
 
+  it('navigates with the minimap: a click scrolls there, a drag zooms to the dragged time range', async () => {
+    const page = await openPage(browser, stUrl);
+    await page.waitForSelector('.sl-row[data-row="0"]');
+    const painted = await page.locator('.sl-minimap-canvas').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 50, `${painted} minimap pixels`);
+    const box = (await page.locator('.sl-minimap').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height - 2);
+    // 54 of 56 px down the minimap: the rows around 96% of the list.
+    await page.waitForFunction(() => document.querySelector('.sl-row[data-row="930"]') !== null);
+    assert.equal(await page.locator('.sl-row[data-row="0"]').count(), 0, 'scrolled away from the top');
+    await page.mouse.move(box.x + box.width * 0.9, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.99, box.y + 10, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(() => !(document.querySelector('.sl-reset-zoom') as HTMLButtonElement).disabled);
+    assert.ok(await page.locator('.sl-minimap-window').isVisible(), 'the zoomed window is framed on the minimap');
+    await page.context().close();
+  });
+
   it('draws the flamegraph, lists the critical path, sorts self time and lists findings', async () => {
     const page = await openPage(browser, stUrl);
     await page.waitForSelector('.sl-row .sl-op');
