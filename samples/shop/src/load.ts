@@ -4,7 +4,7 @@
  *   node dist/load.js --duration 30s --rps 20 [--target http://127.0.0.1:7070]
  *   node dist/load.js --requests 50 [--concurrency 4] [--json]
  *
- * Requests follow a fixed cycle of ten: 5× GET /products, 3× POST /checkout (3 items: the N+1 path),
+ * Requests follow a fixed cycle of ten: 5× GET /products, 3× POST /checkout (5 items: the N+1 path),
  * 1× POST /checkout with a discontinued SKU (the failing path), 1× GET /report (the slow path).
  * With --requests N it sends exactly N requests and reports, per service, how many spans of each manually
  * instrumented name the shop must have produced.
@@ -13,10 +13,13 @@ import { DISCONTINUED_SKU } from './lib/config';
 
 type Kind = 'products' | 'checkout' | 'checkout-fail' | 'report';
 const CYCLE: readonly Kind[] = ['products', 'checkout', 'products', 'checkout', 'products', 'checkout-fail', 'products', 'checkout', 'report', 'products'];
+// Five items: the orders service reserves them one call at a time, an N+1 that trace analysis flags (≥ 5 calls).
 const CHECKOUT_ITEMS = [
   { sku: 'MUG-1', quantity: 1 },
   { sku: 'TEE-2', quantity: 2 },
   { sku: 'CAP-3', quantity: 1 },
+  { sku: 'PIN-4', quantity: 3 },
+  { sku: 'MUG-1', quantity: 1 },
 ];
 
 function kindOf(i: number): Kind {

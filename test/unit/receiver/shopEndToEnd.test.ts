@@ -1,3 +1,4 @@
+import { analyzeTrace } from '../../../src/core/analysis/analyzeTrace';
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -92,9 +93,13 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
       const consumer = one(t, 'fulfilment.process');
       assert.equal(consumer.kind, SpanKind.CONSUMER);
       assert.equal(parentOf(t, consumer).name, 'orders.publish');
-      // The N+1: three reservations, one after the other.
+      // The N+1: five reservations, one after the other, and trace analysis says so.
       const reserves = t.spans.filter((s) => s.name === 'inventory.reserve').sort((a, b) => a.startTimeUs - b.startTimeUs);
-      assert.equal(reserves.length, 3);
+      assert.equal(reserves.length, 5);
+      const nPlusOne = analyzeTrace(t).nPlusOne;
+      assert.equal(nPlusOne.length, 1, JSON.stringify(nPlusOne));
+      assert.equal(nPlusOne[0]!.count, 5);
+      assert.equal(nPlusOne[0]!.parentService, 'orders');
       for (let i = 1; i < reserves.length; i++) assert.ok(reserves[i]!.startTimeUs >= reserves[i - 1]!.startTimeUs + reserves[i - 1]!.durationUs);
       assert.equal(t.spans.some((s) => s.name === 'POST /audit'), false, 'the audit call carries no trace context');
     }
