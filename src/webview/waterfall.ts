@@ -169,7 +169,7 @@ export class Waterfall {
     const tree = this.state.tree;
     if (this.drawnTreeVersion === tree.version) return;
     this.sizer.style.height = `${tree.rowCount * ROW_HEIGHT}px`;
-    setText(this.rowCountLabel, `${tree.rowCount.toLocaleString('en-US')} rows`);
+    setText(this.rowCountLabel, `${tree.rowCount.toLocaleString('en-US')} ${tree.rowCount === 1 ? 'row' : 'rows'}`);
     this.drawnTreeVersion = tree.version;
     this.minimap.invalidate();
   }

@@ -28,6 +28,9 @@ async function visibleRowNames(page: Page): Promise<string[]> {
   );
 }
 
+/** The row-count label as the viewer writes it. */
+const rowsLabel = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
+
 async function rowCount(page: Page): Promise<number> {
   return Number((await text(page, '.sl-row-count')).replace(/[^\d]/g, ''));
 }
@@ -80,7 +83,7 @@ describe('trace viewer (exported page in Chromium)', function () {
     await page.waitForSelector('.sl-row .sl-op');
     const roots = Array.from(stStore.parent).filter((p) => p < 0).length;
     await page.locator('.sl-row[data-row="0"] .sl-toggle').click();
-    await page.waitForFunction((n) => document.querySelector('.sl-row-count')?.textContent === `${n} rows`, 957 - (stStore.subtreeEnd[0]! - 1));
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(957 - (stStore.subtreeEnd[0]! - 1)));
     assert.equal(await rowCount(page), 957 - (stStore.subtreeEnd[0]! - 1));
     // Keyboard: select the first row, → expands it again.
     await page.locator('.sl-row[data-row="0"] .sl-op').click();
@@ -98,13 +101,13 @@ describe('trace viewer (exported page in Chromium)', function () {
     // ← on an expanded parent collapses it, Enter toggles it back.
     const parent = stStore.parent[leaf]!;
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction((n) => document.querySelector('.sl-row-count')?.textContent === `${n} rows`, 957 - (stStore.subtreeEnd[parent]! - parent - 1));
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(957 - (stStore.subtreeEnd[parent]! - parent - 1)));
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.sl-row-count')?.textContent === '957 rows');
     // Collapse to depth 2, then expand all.
     await page.selectOption('.sl-depth', '2');
     const depth2 = Array.from(stStore.depth).filter((d) => d < 2).length;
-    await page.waitForFunction((n) => document.querySelector('.sl-row-count')?.textContent === `${n} rows`, depth2);
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(depth2));
     assert.deepEqual(await visibleRowNames(page), Array.from({ length: stStore.count }, (_, i) => i).filter((i) => stStore.depth[i]! < 2).slice(0, (await visibleRowNames(page)).length).map((i) => stStore.spanName(i)));
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.waitForFunction(() => document.querySelector('.sl-row-count')?.textContent === '957 rows');
@@ -116,7 +119,7 @@ describe('trace viewer (exported page in Chromium)', function () {
     const page = await openPage(browser, stUrl);
     await page.waitForSelector('.sl-row .sl-op');
     await page.selectOption('.sl-depth', '1');
-    await page.waitForFunction(() => document.querySelector('.sl-row-count')?.textContent === '1 rows');
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(1));
     const query = 'client-select-by-id';
     const matches = Array.from(findSpans(stStore, query).matches);
     assert.ok(matches.length >= 3);
@@ -287,12 +290,12 @@ describe('trace viewer (exported page in Chromium)', function () {
     const auth = stStore.serviceNames.indexOf('auth');
     const authSpans = Array.from(stStore.service).filter((s) => s === auth).length;
     await page.locator('.sl-chip', { hasText: 'auth' }).click();
-    await page.waitForFunction((n) => document.querySelector('.sl-row-count')?.textContent === `${n} rows`, 957 - authSpans);
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(957 - authSpans));
     assert.equal(await page.locator('.sl-chip', { hasText: 'auth' }).getAttribute('aria-pressed'), 'false');
     const services = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.sl-row[data-row]')].map((r) => r.querySelector('.sl-svc')?.textContent));
     assert.ok(!services.includes('auth'));
     await page.locator('.sl-chip', { hasText: 'auth' }).click({ modifiers: ['Alt'] });
-    await page.waitForFunction((n) => document.querySelector('.sl-row-count')?.textContent === `${n} rows`, authSpans);
+    await page.waitForFunction((label) => document.querySelector('.sl-row-count')?.textContent === label, rowsLabel(authSpans));
     await page.context().close();
   });
 
