@@ -20,6 +20,7 @@ import { SpanLocator, type CodeLocation } from './vscode/spanLocator';
 import { registerTraceViewer, TraceViewerPresenter, type TraceViewerDeps } from './vscode/viewer/traceViewerPanel';
 import { FileTraceSource } from './core/sources/fileSource';
 import { BuiltinReceiverProvider } from './vscode/builtinReceiver';
+import { AnalyzingPresenter, TraceFindingsDiagnostics } from './vscode/traceFindings';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -31,6 +32,7 @@ export interface SpanLensApi {
   readonly lint: LintDiagnostics;
   readonly locator: SpanLocator;
   readonly receiver: BuiltinReceiverProvider;
+  readonly traceFindings: TraceFindingsDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -57,7 +59,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       await vscode.window.showTextDocument(location.uri, { selection: location.range, viewColumn: vscode.ViewColumn.One });
     },
   };
-  presenter.use(new TraceViewerPresenter(context.extensionUri, viewerDeps));
+  const traceFindings = new TraceFindingsDiagnostics(locator, log);
+  presenter.use(new AnalyzingPresenter(new TraceViewerPresenter(context.extensionUri, viewerDeps), traceFindings, log));
   const lenses = registerLenses(codeIntel, sources, config, presenter, context.workspaceState, log, latencyRefresh.event);
 
   context.subscriptions.push(
@@ -70,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     ...lenses.disposables,
     lint,
     locator,
+    traceFindings,
     receiver,
     sources.registerProvider(receiver),
     registerTraceViewer(context, viewerDeps),
@@ -85,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator, receiver };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator, receiver, traceFindings };
 }
 
 export function deactivate(): void {}

@@ -11,7 +11,10 @@ import type { ConfigWatcher } from './config';
 /** A place in the workspace: what "Go to source" opens. */
 export interface CodeLocation {
   readonly uri: vscode.Uri;
+  /** Where to put the cursor: the function's name. */
   readonly range: vscode.Range;
+  /** The whole function. */
+  readonly functionRange: vscode.Range;
   readonly functionName: string;
 }
 
@@ -64,7 +67,9 @@ export class SpanLocator implements vscode.Disposable {
       if (text !== undefined) byFile.set(uri.fsPath, await this.codeIntel.call('listFunctions', [text, uri.fsPath]));
     }
     const match = matchSpanToFunction(span.attributes, byFile, span.name);
-    return match ? { uri: vscode.Uri.file(match.file), range: toRange(match.function.nameRange), functionName: match.function.functionName } : undefined;
+    return match
+      ? { uri: vscode.Uri.file(match.file), range: toRange(match.function.nameRange), functionRange: toRange(match.function.range), functionName: match.function.functionName }
+      : undefined;
   }
 
   private async bySpanName(span: Span): Promise<CodeLocation | undefined> {
@@ -80,7 +85,7 @@ export class SpanLocator implements vscode.Disposable {
     );
     scored.sort((a, b) => b.score - a.score);
     const best = scored[0]!.c;
-    return { uri: best.uri, range: toRange(best.fn.nameRange), functionName: best.fn.functionName };
+    return { uri: best.uri, range: toRange(best.fn.nameRange), functionRange: toRange(best.fn.range), functionName: best.fn.functionName };
   }
 
   private workspaceIndex(): Promise<IndexedFunction[]> {

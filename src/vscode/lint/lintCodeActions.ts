@@ -3,6 +3,7 @@ import type { FixKey } from '../../core/code/codeIntel';
 import type { CodeIntelClient } from '../codeIntelClient';
 import { LintDiagnostic, toRange } from './lintDiagnostics';
 import { lintOptionsFor } from './lintSettings';
+import { TraceFindingDiagnostic } from '../traceFindings';
 
 /** The refactor kind of "Wrap in span" and friends, so users can bind keys to it. */
 export const SPAN_REFACTOR_KIND = vscode.CodeActionKind.RefactorRewrite.append('spanlens');
@@ -45,6 +46,23 @@ export class LintCodeActionProvider implements vscode.CodeActionProvider<SpanLen
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.safe;
         actions.push(action);
+      }
+    }
+    // A trace showed context not reaching a callee: offer the propagation fixes for the outgoing calls of that function.
+    for (const diagnostic of context.diagnostics) {
+      if (!(diagnostic instanceof TraceFindingDiagnostic) || diagnostic.kind !== 'propagation-gap') continue;
+      const options = await lintOptionsFor(document.uri);
+      const findings = await this.codeIntel
+        .call('lintText', [document.getText(), document.uri.fsPath, { ...options, rules: { ...options.rules, 'missing-propagation': 'warning' } }])
+        .catch(() => []);
+      for (const f of findings) {
+        if (f.rule !== 'missing-propagation' || !diagnostic.location.functionRange.contains(toRange(f.range))) continue;
+        for (const fix of f.fixes) {
+          const action = new SpanLensCodeAction(`${fix.title} (the trace shows the gap)`, vscode.CodeActionKind.QuickFix, document, fix.id, toRange(f.range));
+          action.diagnostics = [diagnostic];
+          action.isPreferred = fix.safe;
+          actions.push(action);
+        }
       }
     }
     const wantsRefactors = !context.only || context.only.contains(SPAN_REFACTOR_KIND) || SPAN_REFACTOR_KIND.contains(context.only);

@@ -131,6 +131,20 @@ describe('sample shop → built-in receiver → lenses and viewer', function () 
     assert.ok(checked.length >= 6, `lenses checked: ${checked.join(', ')}`);
   });
 
+  it('puts the N+1 that trace analysis finds on the code of the loop', async () => {
+    const found = await vscode.commands.executeCommand<TraceSummary[]>('spanlens.searchTraces', { service: 'inventory', operation: 'inventory.reserve', lookback: '1h', limit: 1, open: 'first' });
+    assert.ok(found && found.length === 1);
+    const orders = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'shop', 'src', 'orders.ts'));
+    let finding: vscode.Diagnostic | undefined;
+    await waitFor(() => {
+      finding = vscode.languages.getDiagnostics(orders).find((d) => d.code === 'n-plus-one');
+      return finding !== undefined;
+    }, 'an n-plus-one diagnostic in orders.ts', 30_000);
+    assert.match(finding!.message, /^N\+1: 5 calls of POST/);
+    const doc = await vscode.workspace.openTextDocument(orders);
+    assert.match(doc.lineAt(finding!.range.start.line).text, /orders\.create|app\.post\('\/orders'/);
+  });
+
   it('opens one of the shop traces in the viewer', async function () {
     const found = await vscode.commands.executeCommand<TraceSummary[]>('spanlens.searchTraces', { service: 'gateway', lookback: '1h', limit: 5, open: 'first' });
     assert.ok(found && found.length > 0);

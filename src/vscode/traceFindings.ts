@@ -1,0 +1,121 @@
+import * as vscode from 'vscode';
+import type { Span, Trace } from '../core/model/trace';
+import { analyzeTrace } from '../core/analysis/analyzeTrace';
+import { formatDurationMs } from '../core/stats/format';
+import type { SpanLocator, CodeLocation } from './spanLocator';
+import type { TraceOrigin, TracePresenter } from './tracePresenter';
+
+export const TRACE_FINDING_SOURCE = 'Span Lens (trace)';
+
+/** Above this, analysis on the extension host would hold it too long; the viewer still shows its own findings. */
+const MAX_SPANS_FOR_EDITOR_FINDINGS = 20_000;
+
+/** A diagnostic from a trace, remembering the function it sits on (quick-fixes look inside it). */
+export class TraceFindingDiagnostic extends vscode.Diagnostic {
+  constructor(
+    range: vscode.Range,
+    message: string,
+    readonly kind: 'n-plus-one' | 'propagation-gap',
+    readonly location: CodeLocation,
+    readonly traceId: string,
+  ) {
+    super(range, message, kind === 'propagation-gap' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+    this.source = TRACE_FINDING_SOURCE;
+    this.code = kind;
+  }
+}
+
+/**
+ * Puts what trace analysis found (N+1 calls, broken context propagation) on the code that produced the spans
+ * involved. Each analysed trace replaces the findings of the previous one, so the editor shows the latest evidence.
+ */
+export class TraceFindingsDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('spanlens-traces');
+
+  constructor(
+    private readonly locator: SpanLocator,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Analyses a trace and publishes its findings that map to code; returns how many were published. */
+  async publish(trace: Trace): Promise<number> {
+    if (trace.spans.length > MAX_SPANS_FOR_EDITOR_FINDINGS) {
+      this.log.info(`Trace ${trace.traceId}: ${trace.spans.length} spans, findings shown in the viewer only`);
+      return 0;
+    }
+    const analysis = analyzeTrace(trace);
+    const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+    const short = trace.traceId.slice(-8);
+    const found: TraceFindingDiagnostic[] = [];
+    for (const n of analysis.nPlusOne) {
+      const parent = byId.get(n.parentSpanId);
+      const at = parent && (await this.codeOf(parent, byId));
+      if (!at) continue;
+      const what = n.urlTemplate ?? n.statement ?? n.peer ?? n.operation;
+      found.push(
+        new TraceFindingDiagnostic(
+          at.range,
+          `N+1: ${n.count} calls of ${n.operation}${what !== n.operation ? ` (${what})` : ''} to ${n.service}, one after another under ${n.parentOperation}: ${formatDurationMs(n.totalUs / 1000)} in total. Batch them or run them concurrently. (trace …${short})`,
+          'n-plus-one',
+          at,
+          trace.traceId,
+        ),
+      );
+    }
+    for (const g of analysis.propagationGaps) {
+      const span = byId.get(g.spanId);
+      const at = span && (await this.codeOf(span, byId));
+      if (!at) continue;
+      found.push(
+        new TraceFindingDiagnostic(
+          at.range,
+          `Trace context ${g.confidence === 'likely' ? 'does not' : 'may not'} reach ${g.calleeService}: the ${g.spanKind} span ${g.operation} has no ${g.calleeService} span under it. ${g.evidence} Inject the context into the outgoing call. (trace …${short})`,
+          'propagation-gap',
+          at,
+          trace.traceId,
+        ),
+      );
+    }
+    this.collection.clear();
+    const byFile = new Map<string, { uri: vscode.Uri; list: TraceFindingDiagnostic[] }>();
+    for (const d of found) {
+      const key = d.location.uri.toString();
+      const entry = byFile.get(key) ?? { uri: d.location.uri, list: [] };
+      entry.list.push(d);
+      byFile.set(key, entry);
+    }
+    for (const { uri, list } of byFile.values()) this.collection.set(uri, list);
+    this.log.info(`Trace ${trace.traceId}: ${found.length} finding(s) placed on code`);
+    return found.length;
+  }
+
+  /** The code of a span, else of its nearest ancestor that maps to code (auto-instrumented client spans do not). */
+  private async codeOf(span: Span, byId: ReadonlyMap<string, Span>): Promise<CodeLocation | undefined> {
+    for (let s: Span | undefined = span, depth = 0; s && depth < 50; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined, depth++) {
+      const at = await this.locator.locate(s);
+      if (at) return at;
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+  }
+}
+
+/** Shows traces as the inner presenter does, then puts their findings on the code. */
+export class AnalyzingPresenter implements TracePresenter {
+  constructor(
+    private readonly inner: TracePresenter,
+    private readonly findings: TraceFindingsDiagnostics,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async show(traces: readonly Trace[], origin: TraceOrigin): Promise<void> {
+    await this.inner.show(traces, origin);
+    const first = traces[0];
+    if (traces.length === 1 && first) {
+      void this.findings.publish(first).catch((e: unknown) => this.log.warn(`Trace findings: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+}
