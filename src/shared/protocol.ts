@@ -1,6 +1,6 @@
 // The one message protocol between the trace viewer (webview) and its host (the VS Code panel). Both sides check
 // every message on arrival with the validators below; a message that fails is logged and dropped.
-import { isTracePayload, type TracePayload } from './viewModelPayload';
+import { describeAnalysisProblem, isTracePayload, type AnalysisPayload, type TracePayload } from './viewModelPayload';
 
 /** What the webview keeps with `vscode.setState` so the panel serializer can restore it after a reload. */
 export interface ViewerState {
@@ -32,6 +32,16 @@ export interface CompareTraceMessage {
   readonly payload: TracePayload;
 }
 
+/**
+ * Analysis of the shown trace, sent after it: a large trace is shown first and its critical path, self time and
+ * findings arrive when computed. Span indices refer to the payload of `traceId`.
+ */
+export interface AnalysisMessage {
+  readonly type: 'analysis';
+  readonly traceId: string;
+  readonly analysis: AnalysisPayload;
+}
+
 /** The host is fetching a trace. */
 export interface LoadingMessage {
   readonly type: 'loading';
@@ -50,7 +60,7 @@ export interface RevealSpanMessage {
   readonly spanId: string;
 }
 
-export type HostToViewMessage = ShowTraceMessage | CompareTraceMessage | LoadingMessage | HostErrorMessage | RevealSpanMessage;
+export type HostToViewMessage = ShowTraceMessage | CompareTraceMessage | AnalysisMessage | LoadingMessage | HostErrorMessage | RevealSpanMessage;
 
 // ---- view → host ----
 
@@ -119,6 +129,8 @@ export function isHostToViewMessage(x: unknown): x is HostToViewMessage {
       return isTracePayload(x['payload']) && (x['state'] === undefined || isViewerState(x['state']));
     case 'compare':
       return isTracePayload(x['payload']);
+    case 'analysis':
+      return isString(x['traceId']) && describeAnalysisProblem(x['analysis']) === undefined;
     case 'loading':
     case 'error':
       return isString(x['message']);

@@ -1,7 +1,7 @@
 // The viewer's span store: the payload's columns as typed arrays plus what the tree needs (depth, subtree ranges),
 // built in O(n). Because spans arrive in depth-first pre-order, span i's subtree is [i, subtreeEnd[i]) and the
 // visible-row list is one forward scan that jumps over collapsed subtrees.
-import { SpanFlag, type TracePayload } from './viewModelPayload';
+import { describeAnalysisProblem, SpanFlag, type AnalysisPayload, type TracePayload } from './viewModelPayload';
 
 export class SpanStore {
   readonly count: number;
@@ -22,9 +22,11 @@ export class SpanStore {
   readonly name: Int32Array;
   readonly flags: Int32Array;
   /** Self time per span (µs) when the host sent analysis, else undefined. */
-  readonly selfUs: Float64Array | undefined;
+  selfUs: Float64Array | undefined;
   /** Span indices on the critical path, root first. */
-  readonly criticalPath: Int32Array;
+  criticalPath: Int32Array;
+  /** Analysis, from the payload or sent later (`applyAnalysis`). */
+  analysis: AnalysisPayload | undefined;
   readonly serviceNames: readonly string[];
   readonly maxDepth: number;
   readonly errorCount: number;
@@ -45,6 +47,7 @@ export class SpanStore {
     this.service = Int32Array.from(sp.service);
     this.name = Int32Array.from(sp.name);
     this.flags = Int32Array.from(sp.flags);
+    this.analysis = payload.analysis;
     this.selfUs = payload.analysis ? Float64Array.from(payload.analysis.selfUs) : undefined;
     this.criticalPath = Int32Array.from(payload.analysis?.criticalPath ?? []);
     this.serviceNames = payload.services.map((i) => payload.strings[i] ?? '');
@@ -76,6 +79,15 @@ export class SpanStore {
     this.childCount = childCount;
     this.maxDepth = maxDepth;
     this.errorCount = errors;
+  }
+
+  /** Takes analysis that arrived after the trace; false when it does not fit this trace. */
+  applyAnalysis(analysis: AnalysisPayload): boolean {
+    if (describeAnalysisProblem(analysis, this.count) !== undefined) return false;
+    this.analysis = analysis;
+    this.selfUs = Float64Array.from(analysis.selfUs);
+    this.criticalPath = Int32Array.from(analysis.criticalPath);
+    return true;
   }
 
   spanId(i: number): string {

@@ -234,17 +234,24 @@ export function describePayloadProblem(x: unknown): string | undefined {
   if (!isPreOrder(spans['parent'] as number[])) return 'spans are not in depth-first pre-order';
 
   const analysis = x['analysis'];
-  if (analysis !== undefined) {
-    if (!isRecord(analysis)) return 'analysis';
-    if (!isNumberArray(analysis['criticalPath'], undefined, 0, n - 1)) return 'analysis.criticalPath';
-    if (!isNumberArray(analysis['selfUs'], n, 0, Infinity, true)) return 'analysis.selfUs';
-    const findings = analysis['findings'];
-    if (!Array.isArray(findings)) return 'analysis.findings';
-    for (const f of findings as unknown[]) {
-      if (!isRecord(f) || typeof f['kind'] !== 'string' || typeof f['message'] !== 'string') return 'analysis.findings';
-      if (f['severity'] !== 'error' && f['severity'] !== 'warning' && f['severity'] !== 'info') return 'analysis.findings';
-      if (!isNumberArray(f['spans'], undefined, 0, n - 1)) return 'analysis.findings';
-    }
+  return analysis === undefined ? undefined : describeAnalysisProblem(analysis, n);
+}
+
+/**
+ * Why `a` is not a valid AnalysisPayload for a trace of `spanCount` spans, or undefined when it is. Without
+ * `spanCount` only the shape is checked (the view checks indices once it knows which trace it belongs to).
+ */
+export function describeAnalysisProblem(a: unknown, spanCount?: number): string | undefined {
+  const last = spanCount === undefined ? Number.MAX_SAFE_INTEGER : spanCount - 1;
+  if (!isRecord(a)) return 'analysis';
+  if (!isNumberArray(a['criticalPath'], undefined, 0, last)) return 'analysis.criticalPath';
+  if (!isNumberArray(a['selfUs'], spanCount, 0, Infinity, true)) return 'analysis.selfUs';
+  const findings = a['findings'];
+  if (!Array.isArray(findings)) return 'analysis.findings';
+  for (const f of findings as unknown[]) {
+    if (!isRecord(f) || typeof f['kind'] !== 'string' || typeof f['message'] !== 'string') return 'analysis.findings';
+    if (f['severity'] !== 'error' && f['severity'] !== 'warning' && f['severity'] !== 'info') return 'analysis.findings';
+    if (!isNumberArray(f['spans'], undefined, 0, last)) return 'analysis.findings';
   }
   return undefined;
 }

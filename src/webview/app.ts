@@ -3,7 +3,7 @@ import type { ViewerState as PersistedState, ViewerTab } from '../shared/protoco
 import { SpanStore, TreeState } from '../shared/viewModel';
 import { findSpans, nextMatch, type FindResult } from '../shared/viewModelFind';
 import { clampWindow, type TimeWindow } from '../shared/viewModelLayout';
-import type { TracePayload } from '../shared/viewModelPayload';
+import type { AnalysisPayload, TracePayload } from '../shared/viewModelPayload';
 import { detectTheme, serviceColor } from './colors';
 import { DetailsPane } from './details';
 import { button, clear, el, toggleClass } from './dom';
@@ -180,6 +180,19 @@ export class ViewerApp implements ViewerActions {
     if (!loaded) return;
     loaded.compare = new SpanStore(payload);
     this.setTab('compare');
+  }
+
+  /** Analysis that arrived after the trace (large traces are shown before they are analysed). */
+  applyAnalysis(traceId: string, analysis: AnalysisPayload): boolean {
+    const loaded = this.loaded;
+    if (!loaded || loaded.state.store.traceId !== traceId || !loaded.state.store.applyAnalysis(analysis)) return false;
+    const { state } = loaded;
+    state.critical.fill(0);
+    for (const i of state.store.criticalPath) state.critical[i] = 1;
+    loaded.details.update(true);
+    loaded.waterfall.forceRedraw();
+    if (loaded.tab !== 'waterfall' && loaded.tab !== 'flamegraph') this.setTab(loaded.tab, false);
+    return true;
   }
 
   revealSpanId(spanId: string): void {

@@ -48,6 +48,9 @@ function start(): void {
       case 'compare':
         app.setCompare(message.payload);
         break;
+      case 'analysis':
+        if (!app.applyAnalysis(message.traceId, message.analysis)) host.post({ type: 'log', level: 'warn', message: `trace viewer: analysis for ${message.traceId.slice(0, 40)} does not fit the shown trace` });
+        break;
       case 'loading':
         app.showMessage(message.message, 'loading');
         break;

@@ -70,7 +70,7 @@ export function criticalPathView(state: ViewerState, actions: ViewerActions): HT
   const { store } = state;
   const view = el('div', 'sl-table-view sl-critical-view');
   if (store.criticalPath.length === 0) {
-    view.append(el('p', 'sl-muted', store.selfUs ? 'No critical path: the trace has no spans.' : 'Critical path needs trace analysis, which the host did not provide.'));
+    view.append(el('p', 'sl-muted', store.selfUs ? 'No critical path: the trace has no spans.' : 'No analysis of this trace (yet): the critical path shows once the host has analysed it.'));
     return view;
   }
   interface Row {
@@ -114,7 +114,7 @@ export function selfTimeView(state: ViewerState): HTMLElement {
   const { store } = state;
   const view = el('div', 'sl-table-view sl-selftime-view');
   if (!store.selfUs) {
-    view.append(el('p', 'sl-muted', 'Self time needs trace analysis, which the host did not provide.'));
+    view.append(el('p', 'sl-muted', 'No analysis of this trace (yet): self time shows once the host has analysed it.'));
     return view;
   }
   let traceSelf = 0;
@@ -140,10 +140,10 @@ export function selfTimeView(state: ViewerState): HTMLElement {
 export function findingsView(state: ViewerState, actions: ViewerActions): HTMLElement {
   const { store } = state;
   const view = el('div', 'sl-table-view sl-findings-view');
-  const findings = store.payload.analysis?.findings ?? [];
+  const findings = store.analysis?.findings ?? [];
   const warnings = store.payload.traceWarnings;
   if (findings.length === 0 && warnings.length === 0) {
-    view.append(el('p', 'sl-muted', store.payload.analysis ? 'Nothing found: no trace warnings and no analysis findings.' : 'No trace warnings.'));
+    view.append(el('p', 'sl-muted', store.analysis ? 'Nothing found: no trace warnings and no analysis findings.' : 'No trace warnings.'));
     return view;
   }
   const list = el('ul', 'sl-findings');

@@ -105,6 +105,24 @@ describe('trace viewer ⇄ host protocol (fake VS Code API in Chromium)', functi
     await page.context().close();
   });
 
+  it('shows a trace first and its analysis when the host sends it later', async () => {
+    const { analysis, ...withoutAnalysis } = st;
+    const page = await panelWithTrace(withoutAnalysis as TracePayload);
+    await page.getByRole('tab', { name: 'Critical path' }).click();
+    assert.match((await page.locator('.sl-critical-view').textContent()) ?? '', /No analysis of this trace/);
+    assert.equal(await page.locator('.sl-row.is-critical').count(), 0);
+    // Analysis of another trace is refused and logged.
+    const before = (await posted(page)).length;
+    await send(page, { type: 'analysis', traceId: 'f'.repeat(32), analysis: analysis! });
+    await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length > n, before);
+    assert.equal((await posted(page))[before]!.type, 'log');
+    await send(page, { type: 'analysis', traceId: st.traceId, analysis: analysis! });
+    await page.waitForFunction((n) => document.querySelectorAll('.sl-critical-view tbody tr').length === n, analysis!.criticalPath.length);
+    await page.getByRole('tab', { name: 'Waterfall' }).click();
+    await page.waitForSelector('.sl-row.is-critical');
+    await page.context().close();
+  });
+
   it('opens linked traces through the host and jumps to links inside the trace', async () => {
     const other = '4bf92f3577b34da6a3ce929d0e0e4736';
     const linked = buildAnalyzedPayload(

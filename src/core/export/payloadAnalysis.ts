@@ -5,9 +5,9 @@ import type { TraceAnalysis } from '../analysis/analysisTypes';
 import { analyzeTree } from '../analysis/analyzeTrace';
 import { resolveOptions } from '../analysis/analysisTypes';
 import { buildCallContext } from '../analysis/propagation';
-import { buildSpanTree } from '../analysis/spanTree';
+import { buildSpanTree, type SpanTree } from '../analysis/spanTree';
 import { formatDuration } from '../../shared/viewModelLayout';
-import type { TracePayload } from '../../shared/viewModelPayload';
+import type { AnalysisPayload, TracePayload } from '../../shared/viewModelPayload';
 import { buildTracePayload, type PayloadAnalysisInput } from './tracePayload';
 
 type Finding = PayloadAnalysisInput['findings'][number];
@@ -89,6 +89,30 @@ export function skewedSpanIds(a: TraceAnalysis): Set<string> {
 export interface AnalyzedPayloadOptions {
   readonly source: string;
   readonly hasSource?: (span: Span) => boolean;
+}
+
+/**
+ * Analysis of `trace` for a payload already built from it without analysis (the panel shows large traces first
+ * and sends this after). Rows are matched by span id.
+ */
+export function analyzeForPayload(trace: Trace, payload: TracePayload, tree: SpanTree = buildSpanTree(trace)): AnalysisPayload {
+  const resolved = resolveOptions(undefined);
+  const analysis = analyzeTree(tree, resolved, buildCallContext([tree], resolved.knownServices));
+  const rowById = new Map<string, number>();
+  for (let row = 0; row < payload.spanCount; row++) if (!rowById.has(payload.spans.id[row]!)) rowById.set(payload.spans.id[row]!, row);
+  const input = payloadAnalysis(analysis);
+  const rows = (ids: readonly string[]): number[] => ids.map((id) => rowById.get(id)).filter((r): r is number => r !== undefined);
+  const selfUs = new Array<number>(payload.spanCount).fill(0);
+  trace.spans.forEach((span, v) => {
+    const row = rowById.get(span.spanId);
+    const self = input.selfUs[v];
+    if (row !== undefined && typeof self === 'number' && Number.isFinite(self) && self > 0) selfUs[row] = self;
+  });
+  return {
+    criticalPath: rows(input.criticalPath),
+    selfUs,
+    findings: input.findings.map((f) => ({ kind: f.kind, severity: f.severity, message: f.message, spans: rows(f.spanIds) })),
+  };
 }
 
 /** The payload the viewer gets: columns plus analysis, the span tree built once for both. */

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Span, Trace } from '../../core/model/trace';
-import { buildAnalyzedPayload } from '../../core/export/payloadAnalysis';
+import { analyzeForPayload, buildAnalyzedPayload } from '../../core/export/payloadAnalysis';
+import { buildTracePayload } from '../../core/export/tracePayload';
 import { buildHtmlExport } from '../../core/export/htmlExport';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { isViewerState, isViewToHostMessage, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../../shared/protocol';
@@ -39,13 +40,16 @@ export interface TraceViewerInput {
 interface Shown {
   readonly trace: Trace;
   readonly source: string;
-  readonly payload: TracePayload;
+  /** What the view gets; for a large trace first without analysis, replaced when the analysis is done. */
+  payload: TracePayload;
   /** Source locations per service+operation, resolved while building the payload. */
   readonly locations: ReadonlyMap<string, unknown>;
   compare?: { readonly trace: Trace; readonly source: string; readonly payload: TracePayload };
 }
 
 const VIEW_TYPE = 'spanlens.traceViewer';
+/** Above this many spans the trace is shown before it is analysed (analysis of 100k spans takes seconds). */
+const ANALYZE_LATER_ABOVE = 10_000;
 const operationKey = (span: Span): string => JSON.stringify([span.service, span.name]);
 
 export class TraceViewerPanel {
@@ -121,6 +125,7 @@ export class TraceViewerPanel {
       this.panel.title = panelTitle(input.trace);
       this.pendingReveal = input.revealSpanId;
       if (this.ready) this.sendTrace();
+      if (!this.shown.payload.analysis) await this.analyzeLater(this.shown);
     } catch (e) {
       this.fail(`Could not show trace ${input.trace.traceId}`, e);
     }
@@ -152,8 +157,21 @@ export class TraceViewerPanel {
         }
       }),
     );
-    const payload = buildAnalyzedPayload(trace, { source, hasSource: (span) => locations.has(operationKey(span)) });
+    const hasSource = (span: Span): boolean => locations.has(operationKey(span));
+    const payload = trace.spans.length > ANALYZE_LATER_ABOVE ? buildTracePayload(trace, { source, hasSource }) : buildAnalyzedPayload(trace, { source, hasSource });
     return { trace, source, payload, locations };
+  }
+
+  /** Analyses a trace already on screen, then sends the result (and keeps it for a reloaded view). */
+  private async analyzeLater(shown: Shown): Promise<void> {
+    // Let the trace message go out first: analysis blocks this thread for a while on a large trace.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.abort.signal.aborted || this.shown !== shown) return;
+    const started = Date.now();
+    const analysis = analyzeForPayload(shown.trace, shown.payload);
+    shown.payload = { ...shown.payload, analysis };
+    this.deps.log.info(`Trace viewer: analysed ${shown.trace.spans.length} spans of ${shown.trace.traceId} in ${Date.now() - started} ms`);
+    if (this.ready) this.post({ type: 'analysis', traceId: shown.trace.traceId, analysis });
   }
 
   private async buildPayload(trace: Trace, source: string): Promise<TracePayload> {

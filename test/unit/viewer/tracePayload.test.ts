@@ -4,7 +4,7 @@ import { parseTraceDocument } from '../../../src/core/model/traceDocument';
 import { analyzeTrace } from '../../../src/core/analysis/analyzeTrace';
 import { buildSpanTree } from '../../../src/core/analysis/spanTree';
 import { buildTracePayload } from '../../../src/core/export/tracePayload';
-import { buildAnalyzedPayload, payloadAnalysis } from '../../../src/core/export/payloadAnalysis';
+import { analyzeForPayload, buildAnalyzedPayload, payloadAnalysis } from '../../../src/core/export/payloadAnalysis';
 import { ATTRIBUTE_TYPES, describePayloadProblem, isTracePayload, SpanFlag, type TracePayload } from '../../../src/shared/viewModelPayload';
 import { listFixtures, readFixture } from '../../support/fixtures';
 import { buildTrace } from '../../support/traceBuilder';
@@ -154,6 +154,18 @@ describe('trace payload (host side)', () => {
     const analyzed = payloadAnalysis(analysis);
     assert.equal(a.findings.length, analyzed.findings.length);
     for (const f of a.findings) assert.ok(f.message.length > 0);
+  });
+
+  it('analyses a payload built without analysis to the same rows (the panel sends large traces first)', () => {
+    const trace = bigTrace();
+    const plain = buildTracePayload(trace, { source: 'x' });
+    assert.equal(plain.analysis, undefined);
+    const later = analyzeForPayload(trace, plain);
+    const together = buildAnalyzedPayload(trace, { source: 'x' }).analysis!;
+    assert.deepEqual(later.criticalPath, together.criticalPath);
+    assert.deepEqual(later.selfUs, together.selfUs);
+    assert.deepEqual(later.findings, together.findings);
+    assert.equal(describePayloadProblem({ ...plain, analysis: later }), undefined);
   });
 
   it('puts orphans at the root with the orphan flag, and breaks parent cycles', () => {
