@@ -84,7 +84,10 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     tracesTree,
     ...registerTracesView(tracesTree),
     registerSearchCommand(sources, presenter, context.workspaceState, log, (found) => tracesTree.addRecent(found)),
-    vscode.commands.registerCommand(CommandId.RefreshLatency, () => latencyRefresh.fire()),
+    vscode.commands.registerCommand(CommandId.RefreshLatency, () => {
+      locator.invalidate();
+      latencyRefresh.fire();
+    }),
   );
 
   void sources.checkHealth();

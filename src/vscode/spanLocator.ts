@@ -43,13 +43,15 @@ export class SpanLocator implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
-    const drop = (): void => {
-      this.index = undefined;
-      this.serviceOfFile.clear();
-    };
-    this.watcher.onDidChange(drop);
-    this.watcher.onDidCreate(drop);
-    this.watcher.onDidDelete(drop);
+    this.watcher.onDidChange(() => this.invalidate());
+    this.watcher.onDidCreate(() => this.invalidate());
+    this.watcher.onDidDelete(() => this.invalidate());
+  }
+
+  /** Forgets the workspace index (files changed, or the user asked for a refresh). */
+  invalidate(): void {
+    this.index = undefined;
+    this.serviceOfFile.clear();
   }
 
   async locate(span: Span): Promise<CodeLocation | undefined> {
@@ -76,11 +78,16 @@ export class SpanLocator implements vscode.Disposable {
     const all = await this.workspaceIndex();
     const candidates = all.filter((e) => [e.fn.spanName, ...e.fn.alternativeSpanNames].some((m) => spanNameMatches(m, span.name)));
     if (candidates.length === 0) return undefined;
-    // Exact names beat patterns; then files that belong to the span's service.
+    // Exact names beat patterns; then files that belong to the span's service: by the file's resolved service name,
+    // else by the tracer name or file name carrying the service's name (`shop-orders`, `orders.ts` for `orders`).
     const scored = await Promise.all(
       candidates.map(async (c) => ({
         c,
-        score: (c.fn.spanName.kind === 'exact' && c.fn.spanName.name === span.name ? 2 : 0) + ((await this.serviceOf(c.uri)) === span.service ? 4 : 0),
+        score:
+          (c.fn.spanName.kind === 'exact' && c.fn.spanName.name === span.name ? 2 : 0) +
+          ((await this.serviceOf(c.uri)) === span.service ? 8 : 0) +
+          (c.fn.tracerName === span.service ? 4 : hasToken(c.fn.tracerName, span.service) ? 2 : 0) +
+          (hasToken(path.basename(c.uri.fsPath).replace(/\.[^.]+$/, ''), span.service) ? 1 : 0),
       })),
     );
     scored.sort((a, b) => b.score - a.score);
@@ -127,6 +134,17 @@ export class SpanLocator implements vscode.Disposable {
   dispose(): void {
     this.watcher.dispose();
   }
+}
+
+/** True when `name` has `service` as one of its dash/dot/underscore-separated words (or the whole run of them). */
+function hasToken(name: string | undefined, service: string): boolean {
+  if (!name || !service) return false;
+  const words = name.toLowerCase().split(/[-_./\s]+/);
+  const wanted = service.toLowerCase().split(/[-_./\s]+/);
+  for (let i = 0; i + wanted.length <= words.length; i++) {
+    if (wanted.every((w, j) => words[i + j] === w)) return true;
+  }
+  return false;
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {

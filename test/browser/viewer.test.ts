@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // The trace viewer in headless Chromium, against the exported HTML page.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // The viewer's side of the host protocol, with a fake `acquireVsCodeApi` recording what the view posts: the panel
 // page (renderPanelHtml, same CSP as in VS Code) fed by window.postMessage, and the exported page with a host.
 import * as assert from 'node:assert/strict';

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // Screenshots of the viewer in light and dark (saved under test-results/ for people to look at), with the checks
 // that can be automated: the theme applies, and text keeps a readable contrast against its background.
 import * as assert from 'node:assert/strict';

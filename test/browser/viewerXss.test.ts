@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // Hostile trace data: 600+ known XSS payloads in every untrusted field. The viewer must render them as text: no
 // payload runs (the functions they call are hooked), no dialog opens, no element comes from the data, and no
 // request leaves the page. Run twice: as exported (with its CSP) and with the CSP removed, so the renderer itself is
