@@ -4,6 +4,7 @@ import type { SourceManager } from '../sourceManager';
 import type { TracePresenter } from '../tracePresenter';
 import type { TraceQuery, TraceSummary } from '../../core/sources/traceSource';
 import { formatSearchFilters, parseSearchFilters, type SearchFilters } from '../../core/search/searchFilters';
+import { SearchCache } from '../../core/search/searchCache';
 import { parseDurationUs } from '../../core/sources/duration';
 import { readConfig } from '../config';
 import { signalFromToken } from '../cancellation';
@@ -22,6 +23,8 @@ export interface SearchArgs {
   readonly open?: string;
   /** Show the results in a QuickPick (as the Traces view does), instead of only returning them. */
   readonly interactiveResults?: boolean;
+  /** Ask the source even when the same search ran in the last 30 seconds. */
+  readonly fresh?: boolean;
 }
 
 const LAST_SEARCH_KEY = 'spanlens.lastSearch';
@@ -39,9 +42,17 @@ export function registerSearchCommand(
   log: vscode.LogOutputChannel,
   onResults: (summaries: readonly TraceSummary[]) => void = () => undefined,
 ): vscode.Disposable {
-  const runSearch = async (query: TraceQuery, token?: vscode.CancellationToken): Promise<TraceSummary[]> => {
+  const cache = new SearchCache();
+  const cacheReset = sources.onDidChangeSource(() => cache.clear());
+  const runSearch = async (query: TraceQuery, token?: vscode.CancellationToken, fresh = false): Promise<TraceSummary[]> => {
+    const cached = fresh ? undefined : cache.get(query);
+    if (cached) {
+      log.info(`Search ${query.service}/${query.operation ?? '*'}: ${cached.summaries.length} trace(s) from ${Math.round(cached.ageMs / 1000)} s ago`);
+      return [...cached.summaries];
+    }
     const source = await sources.source();
     const summaries = await source.searchSummaries(query, signalFromToken(token));
+    cache.set(query, summaries);
     log.info(`Search ${query.service}/${query.operation ?? '*'}: ${summaries.length} trace(s)`);
     onResults(summaries);
     return summaries;
@@ -55,13 +66,13 @@ export function registerSearchCommand(
     await presenter.show([trace], { source: sources.state.description });
   };
 
-  return vscode.commands.registerCommand(CommandId.SearchTraces, async (args?: SearchArgs): Promise<TraceSummary[] | undefined> => {
+  const command = vscode.commands.registerCommand(CommandId.SearchTraces, async (args?: SearchArgs): Promise<TraceSummary[] | undefined> => {
     try {
       if (args) {
         const query = queryFromArgs(args);
         const summaries = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Window, title: 'Span Lens: searching traces' },
-          () => runSearch(query),
+          () => runSearch(query, undefined, args.fresh === true),
         );
         const toOpen = args.open === 'first' ? summaries[0] : summaries.find((s) => s.traceId === args.open);
         if (toOpen) await openSummary(toOpen);
@@ -77,6 +88,7 @@ export function registerSearchCommand(
       return undefined;
     }
   });
+  return vscode.Disposable.from(command, cacheReset);
 }
 
 function queryFromArgs(args: SearchArgs): TraceQuery {
