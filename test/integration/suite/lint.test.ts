@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repoRoot } from '../../support/fixtures';
 import { waitFor } from '../support/wait';
+import { isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 
 interface CaseJson {
   fix: string;
@@ -116,6 +117,26 @@ describe('tracing lint and quick-fixes', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   }
+
+  it('shows the diagnostic and its fixes in the editor UI', async function () {
+    if (!isWebHost()) this.skip();
+    const dir = path.join(work, 'ui');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'auth', version: '1.0.0' }));
+    const file = path.join(dir, 'login.ts');
+    fs.copyFileSync(path.join(repoRoot(), 'test', 'fixtures', 'fixes', 'remove-attribute', 'set-attribute', 'input.ts'), file);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    let diagnostic: vscode.Diagnostic | undefined;
+    await waitFor(() => {
+      diagnostic = vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.code === 'sensitive-attribute');
+      return diagnostic !== undefined;
+    }, 'sensitive-attribute diagnostic');
+    editor.selection = new vscode.Selection(diagnostic!.range.start, diagnostic!.range.start);
+    await vscode.commands.executeCommand('editor.action.quickFix');
+    await waitFor(async () => ((await workbenchTexts('.action-widget')) ?? []).flatMap((f) => f.texts).some((t) => t.includes("Remove attribute 'auth.password'")), 'the quick-fix menu lists the fix');
+    await takeScreenshot('lint-quickfix');
+    await vscode.commands.executeCommand('hideCodeActionWidget');
+  });
 
   it('offers "Set Up Tracing" that writes a tracing file and adds the packages', async () => {
     const dir = path.join(work, 'setup');
