@@ -7,7 +7,7 @@ import type { RawFinding } from '../lint/ruleTypes';
 import { renameSpanEdits } from '../lint/rules/duplicateSpanName';
 import { ts } from 'ts-morph';
 import type { FunctionLikeNode } from '../instrumented/functionTargets';
-import { allFunctions, declaredTargetName, functionDisplayName, innermostFunctionAt, isFunctionLike, isInstrumented, isSpanCallback, wrapBlocker } from './functionShapes';
+import { allFunctions, declaredTargetName, functionDisplayName, innermostFunctionAt, isFunctionLike, isInstrumented, isSpanCallback } from './functionShapes';
 import { addPropagatorSetupEdits, configuresB3, findTracingSetup } from './propagatorSetup';
 import { bindContextEdits, incomingPropagationEdits, outgoingPropagationEdits } from './propagationFixes';
 import { findAsyncBoundaries, findIncomingSites, findOutgoingSites, isBound, isPropagated } from './propagationSites';
@@ -197,7 +197,9 @@ export function listRefactorings(text: string, fileName: string, position: Posit
   for (const fn of candidates) {
     // Already traced: offer nothing, so applying the refactoring twice changes nothing.
     if (isInstrumented(fn)) continue;
-    const blocker = wrapBlocker(fn, ctx.isTypeScript);
+    // Enabled exactly when computeFix will produce the edits (the dry run costs less than the parse).
+    const dryRun = wrapFunctionInSpan(ctx, fn, wrapOptions(options));
+    const blocker = dryRun.ok ? undefined : dryRun.reason;
     out.push({
       id: 'add-span',
       title: `Wrap '${functionDisplayName(fn)}' in a span`,

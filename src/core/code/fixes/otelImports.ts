@@ -17,6 +17,10 @@ export interface ImportRequest {
   readonly tracer: boolean;
   /** Name given to `trace.getTracer(...)` when a tracer has to be created. */
   readonly tracerName: string;
+  /** Names new bindings must not take. */
+  readonly avoidNames?: ReadonlySet<string>;
+  /** Where the generated code goes: names declared around it must not hide the references handed out. */
+  readonly useSite?: ts.Node;
 }
 
 export interface ImportPlan {
@@ -180,41 +184,109 @@ function mergeEdit(ctx: SourceContext, target: MergeTarget, names: readonly stri
   return { start: lastEl.end, end: lastEl.end, newText: names.map((n) => `, ${n}`).join('') };
 }
 
-/** Works out how generated code refers to the API names and the tracer, and the edits that make that true. */
-export function planImports(ctx: SourceContext, request: ImportRequest): ImportPlan {
+/** Names bound by a binding pattern or identifier. */
+function addBinding(name: ts.BindingName, out: Set<string>): void {
+  if (ts.isIdentifier(name)) out.add(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name, out);
+}
+
+function addStatementNames(statements: readonly ts.Statement[], out: Set<string>): void {
+  for (const s of statements) {
+    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) addBinding(d.name, out);
+    else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name) out.add(s.name.text);
+  }
+}
+
+/**
+ * Names declared between `node` and the file's top level (parameters, locals of enclosing blocks, loop and catch
+ * variables): a generated reference to a module-level name that one of these hides would reach the wrong thing.
+ */
+export function shadowingNames(node: ts.Node | undefined): Set<string> {
+  const out = new Set<string>();
+  for (let p = node; p && !ts.isSourceFile(p); p = p.parent) {
+    if (ts.isFunctionLike(p)) {
+      for (const param of (p as ts.SignatureDeclaration).parameters) addBinding(param.name, out);
+      if ((ts.isFunctionExpression(p) || ts.isClassExpression(p)) && p.name) out.add(p.name.text);
+    }
+    if (ts.isBlock(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) addStatementNames(p.statements, out);
+    if ((ts.isForStatement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer && ts.isVariableDeclarationList(p.initializer)) {
+      for (const d of p.initializer.declarations) addBinding(d.name, out);
+    }
+    if (ts.isCatchClause(p) && p.variableDeclaration) addBinding(p.variableDeclaration.name, out);
+  }
+  return out;
+}
+
+/** A local name for `name` that none of `taken` uses: `name`, else `otelName`, `otelName2`, … */
+function freeLocal(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  const base = `otel${name[0]!.toUpperCase()}${name.slice(1)}`;
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+interface NamePlan {
+  readonly refs: Map<string, string>;
+  readonly edits: OffsetEdit[];
+  /** A new import statement to insert at the anchor (empty when merged or not needed). */
+  readonly newImport: string;
+}
+
+/**
+ * References for `names` from `module` that reach the module's export at `useSite`: the file's own import when
+ * nothing hides it, else a new (aliased if need be) specifier merged into a value import of the module or a new
+ * import statement.
+ */
+function planNames(ctx: SourceContext, module: string, names: readonly string[], useSite: ts.Node | undefined, reserved: ReadonlySet<string>): NamePlan {
   const sf = ctx.sourceFile;
-  const existing = findExisting(sf, otelApiModule);
-  const refs = {} as Record<ApiName, string>;
-  const missing: ApiName[] = [];
-  const wanted = new Set<ApiName>(request.names);
-  let tracer = request.tracer ? findModuleTracer(sf) : undefined;
-  const needTracer = request.tracer && tracer === undefined;
-  if (needTracer) wanted.add('trace');
-  for (const name of canonicalOrder) {
-    if (!wanted.has(name)) continue;
+  const existing = findExisting(sf, module);
+  const shadowed = shadowingNames(useSite);
+  const taken = new Set<string>([...topLevelNames(sf), ...shadowed, ...reserved]);
+  const refs = new Map<string, string>();
+  const specifiers: string[] = [];
+  const esmMerge = existing.mergeTarget !== undefined && ts.isNamedImports(existing.mergeTarget.open);
+  const esm = existing.mergeTarget ? esmMerge : ctx.moduleStyle === 'esm';
+  for (const name of names) {
     const local = existing.local.get(name);
-    if (local) refs[name] = local;
-    else if (existing.namespace) refs[name] = `${existing.namespace}.${name}`;
+    if (local && !shadowed.has(local)) refs.set(name, local);
+    else if (existing.namespace && !shadowed.has(existing.namespace)) refs.set(name, `${existing.namespace}.${name}`);
     else {
-      refs[name] = name;
-      missing.push(name);
+      const alias = freeLocal(name, taken);
+      taken.add(alias);
+      refs.set(name, alias);
+      specifiers.push(alias === name ? name : esm ? `${name} as ${alias}` : `${name}: ${alias}`);
     }
   }
   const edits: OffsetEdit[] = [];
+  let newImport = '';
+  if (specifiers.length > 0) {
+    if (existing.mergeTarget) edits.push(mergeEdit(ctx, existing.mergeTarget, specifiers));
+    else if (ctx.moduleStyle === 'esm') newImport = `import { ${specifiers.join(', ')} } from ${quoted(ctx, module)}${semi(ctx)}`;
+    else newImport = `const { ${specifiers.join(', ')} } = require(${quoted(ctx, module)})${semi(ctx)}`;
+  }
+  return { refs, edits, newImport };
+}
+
+/** Works out how generated code refers to the API names and the tracer, and the edits that make that true. */
+export function planImports(ctx: SourceContext, request: ImportRequest): ImportPlan {
+  const sf = ctx.sourceFile;
+  const shadowed = shadowingNames(request.useSite);
+  let tracer = request.tracer ? findModuleTracer(sf) : undefined;
+  if (tracer !== undefined && shadowed.has(tracer)) tracer = undefined;
+  const needTracer = request.tracer && tracer === undefined;
+  const wanted = canonicalOrder.filter((n) => request.names.includes(n) || (n === 'trace' && needTracer));
+  const names = planNames(ctx, otelApiModule, wanted, request.useSite, new Set(request.avoidNames ?? []));
+  const refs = Object.fromEntries(names.refs) as Record<ApiName, string>;
+  const edits: OffsetEdit[] = [...names.edits];
   const anchor = importAnchor(ctx);
   const nl = ctx.newline;
-  let newImport = '';
-  if (missing.length > 0) {
-    if (existing.mergeTarget) edits.push(mergeEdit(ctx, existing.mergeTarget, missing));
-    else if (ctx.moduleStyle === 'esm') newImport = `import { ${missing.join(', ')} } from ${quoted(ctx, otelApiModule)}${semi(ctx)}`;
-    else newImport = `const { ${missing.join(', ')} } = require(${quoted(ctx, otelApiModule)})${semi(ctx)}`;
-  }
   let tracerDecl = '';
   if (needTracer) {
-    const taken = topLevelNames(sf);
-    tracer = taken.has('tracer') ? (taken.has('otelTracer') ? 'spanLensTracer' : 'otelTracer') : 'tracer';
+    const taken = new Set<string>([...topLevelNames(sf), ...shadowed, ...(request.avoidNames ?? []), ...names.refs.values()]);
+    tracer = ['tracer', 'otelTracer', 'spanLensTracer'].find((n) => !taken.has(n)) ?? freeLocal('spanLensTracer', taken);
     tracerDecl = `const ${tracer} = ${refs.trace}.getTracer(${quoted(ctx, request.tracerName)})${semi(ctx)}`;
   }
+  const newImport = names.newImport;
   if (newImport || tracerDecl) {
     let inserted: string;
     if (anchor.afterImports) {
@@ -237,35 +309,17 @@ export interface NamedImportPlan {
   readonly edits: OffsetEdit[];
 }
 
-/** Makes `names` from `module` available (merging into an existing import of it), for any module. */
-export function planNamedImports(ctx: SourceContext, module: string, names: readonly string[]): NamedImportPlan {
-  const existing = findExisting(ctx.sourceFile, module);
-  const refs = new Map<string, string>();
-  const missing: string[] = [];
-  for (const name of names) {
-    const local = existing.local.get(name);
-    if (local) refs.set(name, local);
-    else if (existing.namespace) refs.set(name, `${existing.namespace}.${name}`);
-    else {
-      refs.set(name, name);
-      missing.push(name);
-    }
+/** Makes `names` from `module` available at `useSite` (merging into an existing import of it), for any module. */
+export function planNamedImports(ctx: SourceContext, module: string, names: readonly string[], useSite?: ts.Node): NamedImportPlan {
+  const plan = planNames(ctx, module, names, useSite, new Set());
+  const edits = [...plan.edits];
+  if (plan.newImport) {
+    const anchor = importAnchor(ctx);
+    edits.push({
+      start: anchor.offset,
+      end: anchor.offset,
+      newText: anchor.afterImports ? ctx.newline + plan.newImport : plan.newImport + ctx.newline + (/\S/.test(ctx.text) ? ctx.newline : ''),
+    });
   }
-  const edits: OffsetEdit[] = [];
-  if (missing.length > 0) {
-    if (existing.mergeTarget) edits.push(mergeEdit(ctx, existing.mergeTarget, missing));
-    else {
-      const statement =
-        ctx.moduleStyle === 'esm'
-          ? `import { ${missing.join(', ')} } from ${quoted(ctx, module)}${semi(ctx)}`
-          : `const { ${missing.join(', ')} } = require(${quoted(ctx, module)})${semi(ctx)}`;
-      const anchor = importAnchor(ctx);
-      edits.push({
-        start: anchor.offset,
-        end: anchor.offset,
-        newText: anchor.afterImports ? ctx.newline + statement : statement + ctx.newline + (/\S/.test(ctx.text) ? ctx.newline : ''),
-      });
-    }
-  }
-  return { refs, edits };
+  return { refs: plan.refs, edits };
 }

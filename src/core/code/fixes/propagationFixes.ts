@@ -122,7 +122,7 @@ function scopeOf(node: ts.Node): ts.Node {
 export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite, options: WrapOptions): OffsetEdit[] | undefined {
   const sf = ctx.sourceFile;
   const sc = semi(ctx);
-  const plan = planImports(ctx, { names: ['context', 'propagation'], tracer: false, tracerName: options.tracerName });
+  const plan = planImports(ctx, { names: ['context', 'propagation'], tracer: false, tracerName: options.tracerName, useSite: site.node });
   const { context, propagation } = plan.refs;
   if (site.kind === 'grpc') {
     const decl = site.node.parent;
@@ -232,7 +232,7 @@ export function incomingPropagationEdits(ctx: SourceContext, site: IncomingSite,
   const existing = ownStartActiveSpan(handler);
   if (existing) {
     // Already traced: give the existing span the extracted parent and the right kind.
-    const plan = planImports(ctx, { names, tracer: false, tracerName: options.tracerName });
+    const plan = planImports(ctx, { names, tracer: false, tracerName: options.tracerName, useSite: existing });
     const args = existing.arguments;
     const fn = args[args.length - 1];
     if (!fn || args.length === 4 || args.length < 2) return undefined;
@@ -277,7 +277,7 @@ export function bindContextEdits(ctx: SourceContext, site: AsyncBoundarySite, op
     const removed = new RegExp(`\\.(off|removeListener)\\(\\s*[^,]+,\\s*${name.replace(/[$]/g, '\\$')}\\s*\\)`).test(ctx.text);
     if (removed) return undefined;
   }
-  const plan = planImports(ctx, { names: ['context'], tracer: false, tracerName: options.tracerName });
+  const plan = planImports(ctx, { names: ['context'], tracer: false, tracerName: options.tracerName, useSite: site.call });
   const c = plan.refs.context;
   return [...plan.edits, { start: cb.getStart(sf), end: cb.end, newText: `${c}.bind(${c}.active(), ${cb.getText(sf)})` }];
 }

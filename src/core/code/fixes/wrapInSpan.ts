@@ -40,11 +40,6 @@ export interface WrapExtras {
 
 export type WrapResult = { readonly ok: true; readonly edits: OffsetEdit[]; readonly spanName: string } | { readonly ok: false; readonly reason: string };
 
-function bindingNames(name: ts.BindingName, out: Set<string>): void {
-  if (ts.isIdentifier(name)) out.add(name.text);
-  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
-}
-
 function unwrapParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   return e;
@@ -218,13 +213,8 @@ export function wrapFunctionInSpan(ctx: SourceContext, fn: FunctionLikeNode, opt
   if (!isWrappable(fn) || !fn.body) return { ok: false, reason: 'this kind of function cannot be wrapped' };
   const sf = ctx.sourceFile;
   const text = ctx.text;
-  const plan = planImports(ctx, { names: ['SpanStatusCode', ...(extras.names ?? [])], tracer: true, tracerName: options.tracerName });
-  const params = new Set<string>();
-  for (const p of fn.parameters) bindingNames(p.name, params);
-  for (const ref of [plan.tracer, plan.refs.SpanStatusCode]) {
-    const root = ref.split('.')[0]!;
-    if (params.has(root)) return { ok: false, reason: `a parameter named '${root}' hides the module's ${root}; rename it first` };
-  }
+  // Names declared around the body (parameters, enclosing locals) must not hide what the generated code uses.
+  const plan = planImports(ctx, { names: ['SpanStatusCode', ...(extras.names ?? [])], tracer: true, tracerName: options.tracerName, useSite: fn.body });
   const taken = identifiersIn(fn);
   const spanVar = uniqueName(['span', 'activeSpan', 'otelSpan'], taken);
   const errVar = 'err';

@@ -131,3 +131,61 @@ describe('import planning', () => {
     assert.match(plan("const tracer = 'not a tracer';\nexport {};\n"), /const otelTracer = trace\.getTracer\('svc'\);/);
   });
 });
+
+describe('propagation shapes beyond the fixtures', () => {
+  function fix(src: string, needle: string, fileName = 'a.ts', fixId: 'propagate' | 'add-propagator-setup' = 'propagate'): string | undefined {
+    const edits = computeFix(src, fileName, fixId, posOf(src, needle));
+    return edits ? applyTextEdits(src, edits) : undefined;
+  }
+
+  it('axios(config) and axios(url, config) get headers in the config', () => {
+    const src = "import axios from 'axios';\nexport async function a(opts: { url: string }) {\n  await axios({ url: opts.url, method: 'get' });\n  await axios(opts.url, { timeout: 5 });\n}\n";
+    assert.match(fix(src, 'axios({')!, /await axios\(\{ url: opts\.url, method: 'get', headers: traceHeaders \}\);/);
+    assert.match(fix(src, 'axios(opts.url')!, /await axios\(opts\.url, \{ timeout: 5, headers: traceHeaders \}\);/);
+  });
+
+  it('an options variable keeps its headers, merged with the trace headers', () => {
+    const src = "import axios from 'axios';\nexport async function a(url: string, config: { headers?: Record<string, string> }) {\n  return axios.get(url, config);\n}\n";
+    assert.match(fix(src, 'axios.get')!, /axios\.get\(url, \{ \.\.\.config, headers: \{ \.\.\.config\?\.headers, \.\.\.traceHeaders \} \}\)/);
+  });
+
+  it('a server `request` listener continues the caller trace', () => {
+    const src = "import * as http from 'http';\nconst server = http.createServer();\nserver.on('request', (req, res) => {\n  res.end();\n});\n";
+    const out = fix(src, "server.on('request'", 'a.ts')!;
+    assert.match(out, /const ctx = propagation\.extract\(context\.active\(\), req\.headers\);\n {2}return tracer\.startActiveSpan\(req\.method \?\? 'HTTP', \{ kind: SpanKind\.SERVER \}, ctx, \(span\) => \{/);
+    assert.equal(fix(out, "server.on('request'"), undefined, 'applying it again changes nothing');
+  });
+
+  it('puts the B3 propagator in provider.register(), or sets it globally when there is no SDK', () => {
+    const provider = "import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';\nconst provider = new NodeTracerProvider();\nprovider.register();\n";
+    const out = fix(provider, 'provider.register', 'tracing.ts', 'add-propagator-setup')!;
+    assert.match(out, /provider\.register\(\{ propagator: new CompositePropagator\(\{ propagators: \[new W3CTraceContextPropagator\(\), new W3CBaggagePropagator\(\), new B3Propagator\(\)\] \}\) \}\);/);
+    assert.match(out, /import \{ B3Propagator \} from '@opentelemetry\/propagator-b3';/);
+    const bare = "const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');\nconst provider = new BasicTracerProvider();\nmodule.exports = { provider };\n";
+    const js = fix(bare, 'new BasicTracerProvider', 'tracing.js', 'add-propagator-setup')!;
+    assert.match(js, /const \{ CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator \} = require\('@opentelemetry\/core'\);/);
+    assert.match(js, /\npropagation\.setGlobalPropagator\(new CompositePropagator\(/);
+    assert.equal(fix(js, 'new BasicTracerProvider', 'tracing.js', 'add-propagator-setup'), undefined);
+  });
+
+  it('does not bind a listener that is later removed by reference', () => {
+    const src = "import { EventEmitter } from 'events';\nexport function w(e: EventEmitter, h: () => void) {\n  e.on('x', h);\n  e.off('x', h);\n}\n";
+    assert.equal(computeFix(src, 'a.ts', 'bind-context', posOf(src, "e.on('x'")), undefined);
+  });
+});
+
+describe('names the file already uses', () => {
+  it('imports under an alias when a top-level declaration or a parameter would hide the API name', () => {
+    const src = "function trace(message: string, tracer: string) {\n  console.log(tracer, message);\n}\nexport { trace };\n";
+    const out = applyTextEdits(src, computeFix(src, 'log.ts', 'add-span', { line: 0, character: 0 })!);
+    assert.match(out, /^import \{ trace as otelTrace, SpanStatusCode \} from '@opentelemetry\/api';\n\nconst otelTracer = otelTrace\.getTracer\('app'\);\n/);
+    assert.match(out, /return otelTracer\.startActiveSpan\('trace', \(span\) => \{/);
+  });
+
+  it('does not let a handler parameter named `context` capture context.active()', () => {
+    const src = "import { context } from '@opentelemetry/api';\nexport async function handler(context: { log(m: string): void }, url: string) {\n  context.log('calling');\n  return fetch(url);\n}\n";
+    const out = applyTextEdits(src, computeFix(src, 'fn.ts', 'propagate', posOf(src, 'fetch('))!);
+    assert.match(out, /^import \{ context, context as otelContext, propagation \} from '@opentelemetry\/api';/);
+    assert.match(out, /propagation\.inject\(otelContext\.active\(\), traceHeaders\);/);
+  });
+});

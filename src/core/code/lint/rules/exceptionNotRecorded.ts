@@ -63,7 +63,7 @@ function recordExceptionEdits(rc: RuleContext, clause: ts.CatchClause, spanVar: 
     const catchKw = clause.getStart(sf) + 'catch'.length;
     edits.push({ start: catchKw, end: clause.block.getStart(sf), newText: ` (${errName}) ` });
   }
-  const plan = planImports(ctx, { names: ['SpanStatusCode'], tracer: false, tracerName: rc.options.tracerName });
+  const plan = planImports(ctx, { names: ['SpanStatusCode'], tracer: false, tracerName: rc.options.tracerName, useSite: clause.block });
   const block = clause.block;
   const firstStmt = block.statements[0];
   const u = ctx.indentUnit;
