@@ -72,15 +72,6 @@ export function removeStatementEdit(ctx: SourceContext, statement: ts.Statement)
   return { start, end: statement.end, newText: '' };
 }
 
-/** Inserts a new argument after the existing ones of `call` (or as the first one). */
-export function appendArgumentEdit(ctx: SourceContext, call: ts.CallExpression | ts.NewExpression, argumentText: string): OffsetEdit {
-  const args = call.arguments ?? [];
-  const last = args[args.length - 1];
-  if (last) return { start: last.end, end: last.end, newText: `, ${argumentText}` };
-  const close = call.end - 1;
-  return { start: close, end: close, newText: argumentText };
-}
-
 /** Inserts an argument before `before` (an existing argument). */
 export function insertArgumentBeforeEdit(ctx: SourceContext, before: ts.Expression, argumentText: string): OffsetEdit {
   const start = before.getStart(ctx.sourceFile);

@@ -60,7 +60,7 @@ function headersIntoArgument(ctx: SourceContext, call: ts.CallExpression, index:
   const u = unwrap(arg);
   if (ts.isObjectLiteralExpression(u)) return headersIntoObject(ctx, u, headersVar, flavor);
   if (ts.isIdentifier(u)) {
-    const existing = flavor === 'fetch' ? `${u.text}?.headers` : `${u.text}?.headers`;
+    const existing = `${u.text}?.headers`;
     return [{ start: arg.getStart(sf), end: arg.end, newText: `{ ...${u.text}, headers: ${mergedHeaders(existing, headersVar, flavor)} }` }];
   }
   return undefined;
@@ -129,7 +129,8 @@ export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite,
     const stmt = decl?.parent?.parent;
     if (!site.carrierVar || !stmt || !ts.isVariableStatement(stmt)) return undefined;
     const indent = lineIndentAt(ctx.text, stmt.getStart(sf));
-    const setter = ctx.isTypeScript ? '{ set: (carrier, key, value) => carrier.set(key, value) }' : '{ set: (carrier, key, value) => carrier.set(key, value) }';
+    // gRPC metadata is not a plain object: it takes headers through set().
+    const setter = '{ set: (carrier, key, value) => carrier.set(key, value) }';
     return [
       ...plan.edits,
       { start: stmt.end, end: stmt.end, newText: `${ctx.newline}${indent}${propagation}.inject(${context}.active(), ${site.carrierVar}, ${setter})${sc}` },

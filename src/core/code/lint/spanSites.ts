@@ -196,7 +196,7 @@ export function statementListOf(statement: ts.Statement): { list: ts.NodeArray<t
 /** `x.method(…)` where x is the identifier `name`. */
 export function isMethodCallOn(node: ts.Node, name: string, method?: string): node is ts.CallExpression {
   if (!ts.isCallExpression(node)) return false;
-  let callee = node.expression;
+  const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee)) return false;
   if (method !== undefined && callee.name.text !== method) return false;
   const recv = unwrap(callee.expression);

@@ -12,7 +12,6 @@ import { type NamePart, nameParts, stringConstants } from '../spanNameParts';
 export const redactedValue = '[REDACTED]';
 
 function removeAttributeEdits(ctx: SourceContext, site: AttributeSite): OffsetEdit[] | undefined {
-  const sf = ctx.sourceFile;
   if (site.holder.kind === 'property') {
     return [removeListElementEdit(ctx, site.holder.object.properties, site.holder.property)];
   }
@@ -20,7 +19,6 @@ function removeAttributeEdits(ctx: SourceContext, site: AttributeSite): OffsetEd
   const callee = call.expression as ts.PropertyAccessExpression;
   if (ts.isExpressionStatement(call.parent) && ts.isIdentifier(callee.expression)) return [removeStatementEdit(ctx, call.parent)];
   // Inside a chain (`span.setAttribute(a, 1).setAttribute(b, 2)`): cut this call out, keep its receiver.
-  void sf;
   return [{ start: callee.expression.end, end: call.end, newText: '' }];
 }
 
