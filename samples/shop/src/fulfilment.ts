@@ -33,7 +33,7 @@ async function handle(message: Message): Promise<void> {
     'fulfilment.process',
     {
       kind: SpanKind.CONSUMER,
-      attributes: { 'messaging.system': 'shop-queue', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process', 'order.id': message.body.orderId },
+      attributes: { 'messaging.system.name': 'shop-queue', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process', 'order.id': message.body.orderId },
     },
     parent,
     async (span) => {

@@ -64,7 +64,7 @@ function validateOrder(items: readonly OrderItem[]): void {
 async function publishOrderPlaced(orderId: string, items: readonly OrderItem[]): Promise<void> {
   await tracer.startActiveSpan(
     'orders.publish',
-    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'shop-queue', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'publish' } },
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system.name': 'shop-queue', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'publish' } },
     async (span) => {
       try {
         const headers: Record<string, string> = {};
