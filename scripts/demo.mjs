@@ -70,13 +70,18 @@ async function main() {
   const signal = stopRequested.signal;
   const selfTest = options.exitAfterReady || options.screenshot !== undefined;
 
+  // Ports the user named must be free: say so before minutes of building, not after.
+  if (options.port !== undefined) await choosePort({ preferred: options.port, required: options.port, what: 'VS Code (--port)' });
+  if (options.receiverPort !== undefined) {
+    await choosePort({ preferred: options.receiverPort, required: options.receiverPort, what: 'The OTLP receiver (--receiver-port)' });
+  }
   await step('check system packages', () =>
     ensurePackages({ needInstallTools: !isCodeServerInstalled(), log: say, logFile: join(logDir, 'apt-get.log') }),
   );
-  await buildEverything({ repoRoot, logDir, step, log: say });
+  await buildEverything({ repoRoot, logDir, step, log: say, signal });
   signal.throwIfAborted();
 
-  const plan = await planTraceSource({ useJaeger: true, cliReceiver: options.cliReceiver, receiverPort: options.receiverPort });
+  const plan = await planTraceSource({ useJaeger: options.jaeger, cliReceiver: options.cliReceiver, receiverPort: options.receiverPort });
   say(`traces: ${plan.description}`);
   for (const note of plan.notes) say(`note: ${note}`);
   const vscodePort = await choosePort({ preferred: 8080, required: options.port, what: 'VS Code (--port)' });

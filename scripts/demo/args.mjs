@@ -13,6 +13,7 @@ Options:
   --no-load           start the shop but send no requests (drive it yourself: node samples/shop/dist/load.js)
   --port N            code-server port (default: 8080 when free, else a free one)
   --receiver-port N   OTLP port of the built-in receiver (default: 4318 when free, else a free one)
+  --no-jaeger         use Span Lens' receiver even when a Jaeger answers on :16686
   --cli-receiver      run the receiver as a separate 'spanlens receive' process that VS Code reads as a
                       Jaeger-compatible source, instead of inside VS Code's extension host
   --screenshot FILE   take a PNG of the workbench once the lenses show figures, then stop everything
@@ -34,7 +35,7 @@ export class DemoUsageError extends Error {}
 /**
  * @param {string[]} argv
  * @returns {{ help: boolean, durationMs: number, rps: number, load: boolean, port?: number, receiverPort?: number,
- *   cliReceiver: boolean, screenshot?: string, exitAfterReady: boolean, readyTimeoutMs: number }}
+ *   jaeger: boolean, cliReceiver: boolean, screenshot?: string, exitAfterReady: boolean, readyTimeoutMs: number }}
  */
 export function parseDemoArgs(argv) {
   let parsed;
@@ -48,6 +49,7 @@ export function parseDemoArgs(argv) {
         'no-load': { type: 'boolean', default: false },
         port: { type: 'string' },
         'receiver-port': { type: 'string' },
+        'no-jaeger': { type: 'boolean', default: false },
         'cli-receiver': { type: 'boolean', default: false },
         screenshot: { type: 'string' },
         'exit-after-ready': { type: 'boolean', default: false },
@@ -71,6 +73,7 @@ export function parseDemoArgs(argv) {
     load: !v['no-load'],
     port: portFlag(v.port, '--port'),
     receiverPort: portFlag(v['receiver-port'], '--receiver-port'),
+    jaeger: !v['no-jaeger'],
     cliReceiver: v['cli-receiver'],
     screenshot: v.screenshot,
     exitAfterReady: v['exit-after-ready'],

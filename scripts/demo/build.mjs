@@ -47,25 +47,26 @@ export function npmEnv() {
 }
 
 /**
- * @param {{ repoRoot: string, logDir: string, step: (title: string, fn: () => Promise<string | void>) => Promise<void> }} options
+ * @param {{ repoRoot: string, logDir: string, step: (title: string, fn: () => Promise<unknown>) => Promise<unknown>,
+ *   log: (line: string) => void, signal: AbortSignal }} options
  */
-export async function buildEverything({ repoRoot, logDir, step, log }) {
+export async function buildEverything({ repoRoot, logDir, step, log, signal }) {
   const shopDir = join(repoRoot, 'samples', 'shop');
   const env = npmEnv();
   if (!existsSync(join(repoRoot, 'node_modules'))) {
     throw new Error(`${join(repoRoot, 'node_modules')} is missing: run 'npm ci' in ${repoRoot} first.`);
   }
   await step('build the extension (npm run build)', () =>
-    runCommand({ title: 'npm run build', command: 'npm', args: ['run', 'build'], cwd: repoRoot, env, logFile: join(logDir, 'build-extension.log') }),
+    runCommand({ title: 'npm run build', command: 'npm', args: ['run', 'build'], cwd: repoRoot, env, logFile: join(logDir, 'build-extension.log'), signal }),
   );
   const stale = staleDependenciesReason(shopDir);
   if (stale) {
     await step(`install the sample's dependencies (npm ci: ${stale})`, () =>
-      runCommand({ title: 'npm --prefix samples/shop ci', command: 'npm', args: ['ci', '--no-audit', '--no-fund'], cwd: shopDir, env, logFile: join(logDir, 'shop-npm-ci.log') }),
+      runCommand({ title: 'npm --prefix samples/shop ci', command: 'npm', args: ['ci', '--no-audit', '--no-fund'], cwd: shopDir, env, logFile: join(logDir, 'shop-npm-ci.log'), signal }),
     );
   }
   await step('build the sample shop (tsc)', () =>
-    runCommand({ title: 'npm --prefix samples/shop run build', command: 'npm', args: ['run', 'build'], cwd: shopDir, env, logFile: join(logDir, 'build-shop.log') }),
+    runCommand({ title: 'npm --prefix samples/shop run build', command: 'npm', args: ['run', 'build'], cwd: shopDir, env, logFile: join(logDir, 'build-shop.log'), signal }),
   );
   const installed = isCodeServerInstalled();
   await step(installed ? 'code-server 4.100.3 (installed)' : 'install code-server 4.100.3 (first run only, about a minute)', async () => {

@@ -114,13 +114,18 @@ function installExitHook() {
   process.once('exit', () => killAllNow());
 }
 
-/** A one-shot command (a build step); rejects with the tail of its output when it fails. */
-export function runCommand({ title, command, args, cwd, env, logFile }) {
+/** A one-shot command (a build step); rejects with the tail of its output when it fails, stops it on abort. */
+export function runCommand({ title, command, args, cwd, env, logFile, signal }) {
   return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
     const p = startProcess({ name: title, command, args, cwd, env, logFile });
-    p.exited.then(({ code, signal }) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${title} failed (${signal ?? `exit code ${code}`}). Its output (full log: ${logFile}):\n${p.outputTail()}`));
+    const onAbort = () => void p.stop(3000);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.exited.then(({ code, signal: killedBy }) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) reject(signal.reason);
+      else if (code === 0) resolve();
+      else reject(new Error(`${title} failed (${killedBy ?? `exit code ${code}`}). Its output (full log: ${logFile}):\n${p.outputTail()}`));
     });
   });
 }

@@ -24,20 +24,27 @@ export async function startShop({ shopDir, basePort, otlpEndpoint, logDir, signa
     },
     logFile: join(logDir, 'shop.log'),
   });
+  try {
+    await waitForHealth(shop, basePort, signal);
+    return shop;
+  } catch (error) {
+    await shop.stop(3000);
+    throw error;
+  }
+}
+
+async function waitForHealth(shop, basePort, signal) {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   for (;;) {
     signal.throwIfAborted();
     if (shop.hasExited()) throw new Error(`the sample shop exited during start-up. Its output (${shop.logFile}):\n${shop.outputTail()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${basePort}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return shop;
+      if (res.ok) return;
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) {
-      await shop.stop();
-      throw new Error(`the sample shop did not answer on port ${basePort} within ${HEALTH_TIMEOUT_MS / 1000} s; see ${shop.logFile}`);
-    }
+    if (Date.now() > deadline) throw new Error(`the sample shop did not answer on port ${basePort} within ${HEALTH_TIMEOUT_MS / 1000} s; see ${shop.logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

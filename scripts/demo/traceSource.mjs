@@ -92,7 +92,12 @@ export async function startCliReceiver({ plan, repoRoot, logDir, signal }) {
     logFile: join(logDir, 'receiver.log'),
   });
   const failed = () => (receiver.hasExited() ? `it exited. Its output:\n${receiver.outputTail()}` : undefined);
-  await waitForPort({ port: plan.otlpPort, timeoutMs: 20_000, what: "'spanlens receive'", signal, failed });
-  await waitForPort({ port: plan.queryPort, timeoutMs: 20_000, what: "'spanlens receive' (query API)", signal, failed });
-  return receiver;
+  try {
+    await waitForPort({ port: plan.otlpPort, timeoutMs: 20_000, what: "'spanlens receive'", signal, failed });
+    await waitForPort({ port: plan.queryPort, timeoutMs: 20_000, what: "'spanlens receive' (query API)", signal, failed });
+    return receiver;
+  } catch (error) {
+    await receiver.stop(3000);
+    throw error;
+  }
 }

@@ -22,15 +22,15 @@ const DEMO_USER_SETTINGS = {
 };
 
 /**
- * Starts code-server and the headless page. The signal handlers that startWebHost installs (which exit with 130)
- * are removed again: the demo stops the shop and the receiver too, in order, and exits 0.
+ * Starts code-server and the headless page. startWebHost would install its own Ctrl-C handlers, which close VS Code
+ * and exit with 130 at once — racing the demo's orderly shutdown (and, mid-start, leaving a code-server behind).
+ * They are kept from being registered: the demo stops VS Code itself, after the shop, and exits 0.
  * @param {{ repoRoot: string, workspace: string, port?: number, userSettings: Record<string, unknown>,
  *   log: (line: string) => void }} options
  */
 export async function startVsCode({ repoRoot, workspace, port, userSettings, log }) {
-  const before = signalListeners();
-  try {
-    return await startWebHost({
+  return withoutSignalHandlersOf(() =>
+    startWebHost({
       workspace,
       extensionPath: repoRoot,
       port,
@@ -38,10 +38,8 @@ export async function startVsCode({ repoRoot, workspace, port, userSettings, log
       userSettings: { ...DEMO_USER_SETTINGS, ...userSettings },
       viewport: { width: 1440, height: 900 },
       log: (line) => log(line.replace(/^webhost:\s*/, '')),
-    });
-  } finally {
-    removeAddedSignalListeners(before);
-  }
+    }),
+  );
 }
 
 /** Resolves when the workbench shows the demo file with its language mode (extensions activate then). */
@@ -125,12 +123,25 @@ export function keepVsCodeLogs(host, toDir) {
   }
 }
 
-function signalListeners() {
-  return Object.fromEntries(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, new Set(process.listeners(s))]));
-}
+const SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
 
-function removeAddedSignalListeners(before) {
-  for (const [signal, had] of Object.entries(before)) {
-    for (const listener of process.listeners(signal)) if (!had.has(listener)) process.removeListener(signal, listener);
+/**
+ * Runs `fn` with `process.once`/`process.on` ignoring registrations for termination signals. host.mjs registers its
+ * handlers once per process, so after this they are never installed. Its 'exit' hook (which kills code-server
+ * if the process exits in a hurry) still registers.
+ */
+async function withoutSignalHandlersOf(fn) {
+  const { once, on } = process;
+  process.once = function (event, listener) {
+    return SIGNALS.has(event) ? this : once.call(this, event, listener);
+  };
+  process.on = function (event, listener) {
+    return SIGNALS.has(event) ? this : on.call(this, event, listener);
+  };
+  try {
+    return await fn();
+  } finally {
+    process.once = once;
+    process.on = on;
   }
 }
