@@ -39,6 +39,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   // ts-morph and the TypeScript compiler live here, in a worker thread started on first use only.
   { ...nodeCommon, entryPoints: { codeIntelWorker: 'src/core/code/codeIntelWorker.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { viewerWorker: 'src/core/export/viewerWorker.ts' }, outdir: 'dist' },
   // The command line.
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The trace viewer app, for the browser.

@@ -21,6 +21,10 @@ import { registerTraceViewer, TraceViewerPresenter, type TraceViewerDeps } from 
 import { FileTraceSource } from './core/sources/fileSource';
 import { BuiltinReceiverProvider } from './vscode/builtinReceiver';
 import { AnalyzingPresenter, TraceFindingsDiagnostics } from './vscode/traceFindings';
+import { ViewerPipeline } from './core/export/viewerWorkerPipeline';
+import { ViewerWorkerClient } from './core/export/viewerWorkerClient';
+import { viewerTraceRequest } from './vscode/viewer/traceRequest';
+import { JAEGER_TOKEN_SECRET } from './vscode/sourceManager';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -47,8 +51,11 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const receiver = new BuiltinReceiverProvider(context.globalStorageUri, statusBar, log, () => lenses.provider.refresh());
   const lint = new LintDiagnostics(codeIntel, log);
   const locator = new SpanLocator(codeIntel, config, log);
+  const viewerWorker = new ViewerWorkerClient({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'viewerWorker.js').fsPath, log });
   const viewerDeps: TraceViewerDeps<CodeLocation> = {
     log,
+    pipeline: new ViewerPipeline(viewerWorker),
+    traceRequest: (traceId, source) => viewerTraceRequest(traceId, source, config.current, () => context.secrets.get(JAEGER_TOKEN_SECRET)),
     getTrace: async (traceId, source, signal) => {
       // A panel restored after reload asks again where its trace came from: a file, or the current source.
       if (source?.startsWith('file ')) return new FileTraceSource({ paths: [source.slice(5)] }).getTrace(traceId, signal);
@@ -70,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     statusBar,
     latencyRefresh,
     codeIntel,
+    viewerWorker,
     ...lenses.disposables,
     lint,
     locator,

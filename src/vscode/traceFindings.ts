@@ -4,6 +4,10 @@ import { analyzeTrace } from '../core/analysis/analyzeTrace';
 import { formatDurationMs } from '../core/stats/format';
 import type { SpanLocator, CodeLocation } from './spanLocator';
 import type { TraceOrigin, TracePresenter } from './tracePresenter';
+import type { TraceAnalysis } from '../core/analysis/analysisTypes';
+
+/** The part of a trace's analysis that findings on code come from. */
+export type CodeFindingsAnalysis = Pick<TraceAnalysis, 'nPlusOne' | 'propagationGaps'>;
 
 export const TRACE_FINDING_SOURCE = 'Span Lens (trace)';
 
@@ -37,13 +41,16 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Analyses a trace and publishes its findings that map to code; returns how many were published. */
-  async publish(trace: Trace): Promise<number> {
+  /**
+   * Publishes a trace's findings that map to code; returns how many were published. `given`: the trace's analysis
+   * when already done elsewhere (the viewer's worker), else it is analysed here.
+   */
+  async publish(trace: Trace, given?: CodeFindingsAnalysis): Promise<number> {
     if (trace.spans.length > MAX_SPANS_FOR_EDITOR_FINDINGS) {
       this.log.info(`Trace ${trace.traceId}: ${trace.spans.length} spans, findings shown in the viewer only`);
       return 0;
     }
-    const analysis = analyzeTrace(trace);
+    const analysis = given ?? analyzeTrace(trace);
     const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
     const short = trace.traceId.slice(-8);
     const found: TraceFindingDiagnostic[] = [];
@@ -106,7 +113,8 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
 /** Shows traces as the inner presenter does, then puts their findings on the code. */
 export class AnalyzingPresenter implements TracePresenter {
   constructor(
-    private readonly inner: TracePresenter,
+    /** `analysisOf`: the inner presenter's own analysis of a trace it showed (the viewer's, done off this thread). */
+    private readonly inner: TracePresenter & { analysisOf?(trace: Trace): Promise<CodeFindingsAnalysis | undefined> },
     private readonly findings: TraceFindingsDiagnostics,
     private readonly log: vscode.LogOutputChannel,
   ) {}
@@ -115,7 +123,7 @@ export class AnalyzingPresenter implements TracePresenter {
     await this.inner.show(traces, origin);
     const first = traces[0];
     if (traces.length === 1 && first) {
-      void this.findings.publish(first).catch((e: unknown) => this.log.warn(`Trace findings: ${e instanceof Error ? e.message : String(e)}`));
+      void (async () => this.findings.publish(first, await this.inner.analysisOf?.(first)))().catch((e: unknown) => this.log.warn(`Trace findings: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
 }

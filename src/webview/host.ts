@@ -1,6 +1,6 @@
 // The webview's side of src/shared/protocol.ts: posting to the VS Code host, receiving checked messages, and the
 // persisted panel state. In the exported HTML page there is no host and `connected` is false.
-import { isHostToViewMessage, isViewerState, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../shared/protocol';
+import { decodeHostMessage, isHostToViewMessage, isViewerState, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -36,7 +36,7 @@ export function connectHost(): HostBridge {
     setState: (state) => api.setState(state),
     onMessage: (handler) => {
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
-        const data = event.data;
+        const data = decodeHostMessage(event.data);
         if (isHostToViewMessage(data)) handler(data);
         else {
           const type = typeof data === 'object' && data !== null ? String((data as { type?: unknown }).type) : typeof data;

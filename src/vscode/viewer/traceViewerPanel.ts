@@ -1,15 +1,15 @@
 // The trace viewer's VS Code host: a webview panel per trace, talking to the app in src/webview through
-// src/shared/protocol.ts. The host builds the columnar payload (with analysis and "maps to code" flags), sends it
-// after the view says `ready`, and answers the view's requests (go to source, open linked trace, compare, export).
+// src/shared/protocol.ts. Fetching, parsing, payload building and analysis run in the viewer's worker thread
+// (src/core/export/viewerWorker.ts) through a ViewerPipeline: this thread resolves which operations map to code,
+// passes the payload bytes on after the view says `ready`, and answers the view's requests (go to source, open
+// linked trace, compare, export).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Span, Trace } from '../../core/model/trace';
-import { analyzeForPayload, buildAnalyzedPayload } from '../../core/export/payloadAnalysis';
-import { buildTracePayload } from '../../core/export/tracePayload';
-import { buildHtmlExport } from '../../core/export/htmlExport';
+import type { ViewerPipeline } from '../../core/export/viewerWorkerPipeline';
+import { operationKey, type FindingsForCode, type LoadedTrace, type OperationSample, type TraceRequest } from '../../core/export/viewerWorkerProtocol';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
-import { isViewerState, isViewToHostMessage, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../../shared/protocol';
-import type { TracePayload } from '../../shared/viewModelPayload';
+import { isViewerState, isViewToHostMessage, type EncodedHostToViewMessage, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../../shared/protocol';
 import type { TraceOrigin, TracePresenter } from '../tracePresenter';
 import { renderPanelHtml } from './panelHtml';
 
@@ -19,38 +19,49 @@ import { renderPanelHtml } from './panelHtml';
  */
 export interface TraceViewerDeps<L = unknown> {
   readonly log: vscode.LogOutputChannel;
-  /** Fetch a trace (restoring a panel after reload, opening a linked trace). `source` is the description the panel was shown with. */
+  /** Builds payloads and analyses in the viewer's worker thread. */
+  readonly pipeline: ViewerPipeline;
+  /**
+   * How the worker can fetch a trace itself (restoring a panel, a linked trace, a trace to compare with); undefined
+   * when only `getTrace` can (the built-in receiver holds its traces on this thread).
+   */
+  traceRequest?(traceId: string, source: string | undefined): Promise<TraceRequest | undefined>;
+  /** Fetch a trace on this thread, where `traceRequest` gives no request. `source` is the description the panel was shown with. */
   getTrace(traceId: string, source: string | undefined, signal: AbortSignal): Promise<Trace>;
   /** Where the code that produced this span is, via the lens mapping; undefined when it is not known. */
   resolveSourceLocation(span: Span): L | undefined | Promise<L | undefined>;
   openSource(location: L): void | Promise<void>;
   /** Optional: let the user pick a trace to compare with. Without it, "Compare with…" asks for a trace id. */
-  pickCompareTrace?(current: Trace, signal: AbortSignal): Promise<{ readonly trace: Trace; readonly source: string } | undefined>;
+  pickCompareTrace?(currentTraceId: string, signal: AbortSignal): Promise<{ readonly trace: Trace; readonly source: string } | undefined>;
 }
 
 export interface TraceViewerInput {
-  readonly trace: Trace;
+  /** A trace in memory on this thread, or one already loaded into the viewer's worker (then the panel owns it). */
+  readonly trace: Trace | LoadedTrace;
   /** Where it came from (TraceOrigin.source), kept in the panel state for restoring. */
   readonly source: string;
-  readonly compare?: { readonly trace: Trace; readonly source: string };
+  readonly compare?: { readonly trace: Trace | LoadedTrace; readonly source: string };
   /** Select this span once shown. */
   readonly revealSpanId?: string;
 }
 
 interface Shown {
-  readonly trace: Trace;
+  readonly loaded: LoadedTrace;
   readonly source: string;
-  /** What the view gets; for a large trace first without analysis, replaced when the analysis is done. */
-  payload: TracePayload;
-  /** Source locations per service+operation, resolved while building the payload. */
-  readonly locations: ReadonlyMap<string, unknown>;
-  compare?: { readonly trace: Trace; readonly source: string; readonly payload: TracePayload };
+  /** The trace, when the caller had it in memory: spans are read from it rather than asked of the worker. */
+  readonly trace: Trace | undefined;
+  /** TracePayload as UTF-8 JSON, once built; for a large trace without analysis. */
+  payload?: Uint8Array;
+  /** AnalysisPayload as UTF-8 JSON, for a payload built without one. */
+  analysis?: Uint8Array;
+  /** Source locations per service+operation, resolved before the payload was built. */
+  readonly locations: Map<string, unknown>;
+  compare?: { readonly loaded: LoadedTrace; readonly source: string; readonly payload: Uint8Array };
 }
 
 const VIEW_TYPE = 'spanlens.traceViewer';
-/** Above this many spans the trace is shown before it is analysed (analysis of 100k spans takes seconds). */
-const ANALYZE_LATER_ABOVE = 10_000;
-const operationKey = (span: Span): string => JSON.stringify([span.service, span.name]);
+
+const isLoaded = (t: Trace | LoadedTrace): t is LoadedTrace => 'handle' in t;
 
 export class TraceViewerPanel {
   static readonly viewType = VIEW_TYPE;
@@ -61,10 +72,13 @@ export class TraceViewerPanel {
   private restoreState: ViewerState | undefined;
   private readonly abort = new AbortController();
   private readonly disposables: vscode.Disposable[] = [];
+  private settleFindings: (findings: FindingsForCode | undefined) => void = () => undefined;
+  /** The N+1 and propagation findings of the shown trace, once its analysis is done; undefined if it failed. */
+  readonly findings = new Promise<FindingsForCode | undefined>((resolve) => (this.settleFindings = resolve));
 
   /** Opens a new panel showing the trace (beside the active editor). */
   static show<L>(extensionUri: vscode.Uri, input: TraceViewerInput, deps: TraceViewerDeps<L>): TraceViewerPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, panelTitle(input.trace), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, panelTitle(rootOf(input.trace), traceIdOf(input.trace)), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
     const viewer = new TraceViewerPanel(panel, extensionUri, deps as TraceViewerDeps);
     void viewer.load(input);
     return viewer;
@@ -76,6 +90,7 @@ export class TraceViewerPanel {
     const viewer = new TraceViewerPanel(panel, extensionUri, deps as TraceViewerDeps);
     if (!isViewerState(state)) {
       viewer.post({ type: 'error', message: 'This trace viewer could not be restored: it saved no trace id. Open the trace again.' });
+      viewer.settleFindings(undefined);
       return viewer;
     }
     viewer.restoreState = state;
@@ -109,80 +124,123 @@ export class TraceViewerPanel {
   }
 
   get traceId(): string | undefined {
-    return this.shown?.trace.traceId;
+    return this.shown?.loaded.traceId;
   }
 
   /** Select a span in this panel. */
   revealSpan(spanId: string): void {
-    if (this.ready && this.shown) this.post({ type: 'revealSpan', spanId });
+    if (this.ready && this.shown?.payload) this.post({ type: 'revealSpan', spanId });
     else this.pendingReveal = spanId;
   }
 
+  private get pipeline(): ViewerPipeline {
+    return this.deps.pipeline;
+  }
+
   private async load(input: TraceViewerInput): Promise<void> {
+    const started = Date.now();
+    const what = traceIdOf(input.trace);
     try {
-      this.shown = await this.prepare(input.trace, input.source);
-      if (input.compare) this.shown.compare = { ...input.compare, payload: await this.buildPayload(input.compare.trace, input.compare.source) };
-      this.panel.title = panelTitle(input.trace);
+      const loaded = isLoaded(input.trace) ? input.trace : await this.pipeline.load(input.trace, this.abort.signal);
+      if (this.abort.signal.aborted) {
+        this.pipeline.release(loaded);
+        return;
+      }
+      const shown: Shown = { loaded, source: input.source, trace: isLoaded(input.trace) ? undefined : input.trace, locations: new Map() };
+      this.shown = shown;
+      this.panel.title = panelTitle(loaded.root, loaded.traceId);
       this.pendingReveal = input.revealSpanId;
-      if (this.ready) this.sendTrace();
-      if (!this.shown.payload.analysis) await this.analyzeLater(this.shown);
+      const compare = input.compare ? this.loadCompare(shown, input.compare) : Promise.resolve();
+      const findings = await this.pipeline.show(
+        loaded,
+        input.source,
+        {
+          hasSource: (operation) => this.resolveOperation(operation, shown.locations),
+          payload: (bytes, analyzed) => {
+            shown.payload = bytes;
+            this.deps.log.info(`Trace viewer: ${loaded.traceId}: ${loaded.spanCount} spans ready to show after ${Date.now() - started} ms${analyzed ? ' (analysed)' : ''}`);
+            if (this.ready && this.shown === shown) this.sendTrace();
+          },
+          analysis: (bytes) => {
+            shown.analysis = bytes;
+            this.deps.log.info(`Trace viewer: ${loaded.traceId}: analysed after ${Date.now() - started} ms`);
+            if (this.ready && this.shown === shown) this.post({ type: 'analysis', traceId: loaded.traceId, analysis: bytes });
+          },
+        },
+        this.abort.signal,
+      );
+      this.settleFindings(findings);
+      await compare;
     } catch (e) {
-      this.fail(`Could not show trace ${input.trace.traceId}`, e);
+      this.settleFindings(undefined);
+      this.fail(`Could not show trace ${what}`, e);
+    }
+  }
+
+  private async loadCompare(shown: Shown, compare: NonNullable<TraceViewerInput['compare']>): Promise<void> {
+    try {
+      const loaded = isLoaded(compare.trace) ? compare.trace : await this.pipeline.load(compare.trace, this.abort.signal);
+      await this.setCompare(shown, loaded, compare.source);
+    } catch (e) {
+      this.fail(`Could not show trace ${traceIdOf(compare.trace)} to compare with`, e);
+    }
+  }
+
+  /** Builds the comparison payload and shows it (replacing an earlier comparison, whose trace the worker drops). */
+  private async setCompare(shown: Shown, loaded: LoadedTrace, source: string): Promise<void> {
+    try {
+      const payload = await this.pipeline.comparePayload(loaded, source, this.abort.signal);
+      if (this.abort.signal.aborted || this.shown !== shown) {
+        this.pipeline.release(loaded);
+        return;
+      }
+      if (shown.compare) this.pipeline.release(shown.compare.loaded);
+      shown.compare = { loaded, source, payload };
+      if (this.ready && shown.payload) this.post({ type: 'compare', payload });
+    } catch (e) {
+      this.pipeline.release(loaded);
+      throw e;
     }
   }
 
   private async restore(state: ViewerState): Promise<void> {
     this.post({ type: 'loading', message: `Loading trace ${state.traceId}…` });
     try {
-      const trace = await this.deps.getTrace(state.traceId, state.source, this.abort.signal);
-      const compare = state.compareTraceId !== undefined ? { trace: await this.deps.getTrace(state.compareTraceId, state.compareSource ?? state.source, this.abort.signal), source: state.compareSource ?? state.source } : undefined;
+      const trace = await this.loadById(state.traceId, state.source);
+      const compareSource = state.compareSource ?? state.source;
+      const compare = state.compareTraceId !== undefined ? { trace: await this.loadById(state.compareTraceId, compareSource), source: compareSource } : undefined;
       await this.load({ trace, source: state.source, ...(compare ? { compare } : {}) });
     } catch (e) {
+      this.settleFindings(undefined);
       this.fail(`Could not reload trace ${state.traceId}`, e);
     }
   }
 
-  /** Resolves code locations once per distinct service+operation, then builds the payload with those flags. */
-  private async prepare(trace: Trace, source: string): Promise<Shown> {
-    const representatives = new Map<string, Span>();
-    for (const s of trace.spans) if (!representatives.has(operationKey(s))) representatives.set(operationKey(s), s);
-    const locations = new Map<string, unknown>();
-    await Promise.all(
-      [...representatives].map(async ([key, span]) => {
-        try {
-          const location = await this.deps.resolveSourceLocation(span);
-          if (location !== undefined) locations.set(key, location);
-        } catch (e) {
-          this.deps.log.warn(`Trace viewer: resolving the code of ${span.service} ${span.name} failed: ${describe(e)}`);
-        }
-      }),
-    );
-    const hasSource = (span: Span): boolean => locations.has(operationKey(span));
-    const payload = trace.spans.length > ANALYZE_LATER_ABOVE ? buildTracePayload(trace, { source, hasSource }) : buildAnalyzedPayload(trace, { source, hasSource });
-    return { trace, source, payload, locations };
+  /** Fetches a trace into the worker: there when the source allows it, else on this thread and posted in slices. */
+  private async loadById(traceId: string, source: string | undefined, signal: AbortSignal = this.abort.signal): Promise<LoadedTrace> {
+    const request = await this.deps.traceRequest?.(traceId, source);
+    return this.pipeline.load(request ?? (await this.deps.getTrace(traceId, source, signal)), signal);
   }
 
-  /** Analyses a trace already on screen, then sends the result (and keeps it for a reloaded view). */
-  private async analyzeLater(shown: Shown): Promise<void> {
-    // Let the trace message go out first: analysis blocks this thread for a while on a large trace.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    if (this.abort.signal.aborted || this.shown !== shown) return;
-    const started = Date.now();
-    const analysis = analyzeForPayload(shown.trace, shown.payload);
-    shown.payload = { ...shown.payload, analysis };
-    this.deps.log.info(`Trace viewer: analysed ${shown.trace.spans.length} spans of ${shown.trace.traceId} in ${Date.now() - started} ms`);
-    if (this.ready) this.post({ type: 'analysis', traceId: shown.trace.traceId, analysis });
-  }
-
-  private async buildPayload(trace: Trace, source: string): Promise<TracePayload> {
-    return buildAnalyzedPayload(trace, { source });
+  /** Resolves the code location of one distinct service+operation (kept for go to source); true when found. */
+  private async resolveOperation({ key, span }: OperationSample, locations: Map<string, unknown>): Promise<boolean> {
+    try {
+      const location = await this.deps.resolveSourceLocation(span);
+      if (location === undefined) return false;
+      locations.set(key, location);
+      return true;
+    } catch (e) {
+      this.deps.log.warn(`Trace viewer: resolving the code of ${span.service} ${span.name} failed: ${describe(e)}`);
+      return false;
+    }
   }
 
   private sendTrace(): void {
     const shown = this.shown;
-    if (!shown) return;
-    const state = this.restoreState?.traceId === shown.trace.traceId ? this.restoreState : undefined;
+    if (!shown?.payload) return;
+    const state = this.restoreState?.traceId === shown.loaded.traceId ? this.restoreState : undefined;
     this.post({ type: 'trace', payload: shown.payload, ...(state ? { state } : {}) });
+    if (shown.analysis) this.post({ type: 'analysis', traceId: shown.loaded.traceId, analysis: shown.analysis });
     if (shown.compare) this.post({ type: 'compare', payload: shown.compare.payload });
     if (this.pendingReveal !== undefined) {
       this.post({ type: 'revealSpan', spanId: this.pendingReveal });
@@ -220,9 +278,11 @@ export class TraceViewerPanel {
   }
 
   private async goToSource(spanId: string): Promise<void> {
-    const span = this.shown?.trace.spans.find((s) => s.spanId === spanId);
-    if (!span || !this.shown) return;
-    const location = this.shown.locations.get(operationKey(span)) ?? (await this.deps.resolveSourceLocation(span));
+    const shown = this.shown;
+    if (!shown) return;
+    const span = shown.trace ? shown.trace.spans.find((s) => s.spanId === spanId) : await this.pipeline.worker.span(shown.loaded.handle, spanId, this.abort.signal);
+    if (!span) return;
+    const location = shown.locations.get(operationKey(span)) ?? (await this.deps.resolveSourceLocation(span));
     if (location === undefined) {
       void vscode.window.showInformationMessage(`Span Lens: no code in this workspace is known to produce "${span.name}" (${span.service}).`);
       return;
@@ -238,12 +298,12 @@ export class TraceViewerPanel {
     }
     const source = this.shown?.source;
     try {
-      const trace = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Span Lens: fetching linked trace ${id}`, cancellable: true }, (_p, token) => {
+      const loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Span Lens: fetching linked trace ${id}`, cancellable: true }, (_p, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return this.deps.getTrace(id, source, AbortSignal.any([controller.signal, this.abort.signal]));
+        return this.loadById(id, source, AbortSignal.any([controller.signal, this.abort.signal]));
       });
-      TraceViewerPanel.show(this.extensionUri, { trace, source: source ?? '', ...(spanId ? { revealSpanId: spanId } : {}) }, this.deps);
+      TraceViewerPanel.show(this.extensionUri, { trace: loaded, source: source ?? '', ...(spanId ? { revealSpanId: spanId } : {}) }, this.deps);
     } catch (e) {
       this.deps.log.error(`Trace viewer: open linked trace ${id}: ${describe(e)}`);
       void vscode.window.showErrorMessage(`Span Lens: could not open linked trace ${id}: ${describe(e)}`);
@@ -253,9 +313,9 @@ export class TraceViewerPanel {
   private async requestCompare(): Promise<void> {
     const shown = this.shown;
     if (!shown) return;
-    let picked: { trace: Trace; source: string } | undefined;
+    let picked: { trace: Trace | LoadedTrace; source: string } | undefined;
     if (this.deps.pickCompareTrace) {
-      picked = await this.deps.pickCompareTrace(shown.trace, this.abort.signal);
+      picked = await this.deps.pickCompareTrace(shown.loaded.traceId, this.abort.signal);
     } else {
       const raw = await vscode.window.showInputBox({
         title: 'Span Lens: Compare with trace',
@@ -266,15 +326,15 @@ export class TraceViewerPanel {
       const id = raw === undefined ? undefined : parseTraceIdInput(raw);
       if (id === undefined) return;
       try {
-        picked = { trace: await this.deps.getTrace(id, shown.source, this.abort.signal), source: shown.source };
+        picked = { trace: await this.loadById(id, shown.source), source: shown.source };
       } catch (e) {
         void vscode.window.showErrorMessage(`Span Lens: could not fetch trace ${id}: ${describe(e)}`);
         return;
       }
     }
     if (!picked) return;
-    shown.compare = { ...picked, payload: await this.buildPayload(picked.trace, picked.source) };
-    this.post({ type: 'compare', payload: shown.compare.payload });
+    const loaded = isLoaded(picked.trace) ? picked.trace : await this.pipeline.load(picked.trace, this.abort.signal);
+    await this.setCompare(shown, loaded, picked.source);
   }
 
   private async exportHtml(): Promise<void> {
@@ -282,23 +342,24 @@ export class TraceViewerPanel {
     if (!shown) return;
     const target = await vscode.window.showSaveDialog({
       title: 'Span Lens: Export trace as HTML',
-      defaultUri: vscode.Uri.file(`trace-${shown.trace.traceId}.html`),
+      defaultUri: vscode.Uri.file(`trace-${shown.loaded.traceId}.html`),
       filters: { 'HTML page': ['html'] },
     });
     if (!target) return;
-    const read = async (...parts: string[]): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, ...parts)));
-    // The exported page has no host: drop the "maps to code" flags, its buttons could do nothing there.
-    const html = buildHtmlExport({
-      trace: buildAnalyzedPayload(shown.trace, { source: shown.source }),
-      ...(shown.compare ? { compare: shown.compare.payload } : {}),
-      assets: { script: await read('dist', 'webview.js'), css: await read('media', 'viewer.css') },
-    });
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(html));
-    this.deps.log.info(`Trace viewer: exported trace ${shown.trace.traceId} to ${target.fsPath}`);
+    // The exported page has no host: the worker builds it without "maps to code" flags, its buttons could do nothing there.
+    const html = await this.pipeline.worker.exportHtml(
+      { handle: shown.loaded.handle, source: shown.source },
+      shown.compare ? { handle: shown.compare.loaded.handle, source: shown.compare.source } : undefined,
+      this.extensionUri.fsPath,
+      this.abort.signal,
+    );
+    await vscode.workspace.fs.writeFile(target, html);
+    this.deps.log.info(`Trace viewer: exported trace ${shown.loaded.traceId} to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Span Lens: saved ${target.fsPath}`);
   }
 
-  private post(message: HostToViewMessage): void {
+  /** Payloads go as bytes (EncodedHostToViewMessage): VS Code does not JSON-stringify them on this thread. */
+  private post(message: HostToViewMessage | EncodedHostToViewMessage): void {
     void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.deps.log.warn(`Trace viewer: post ${message.type} failed: ${describe(e)}`));
   }
 
@@ -311,12 +372,16 @@ export class TraceViewerPanel {
   private dispose(): void {
     TraceViewerPanel.open.delete(this);
     this.abort.abort();
+    if (this.shown) this.pipeline.release(this.shown.loaded);
+    if (this.shown?.compare) this.pipeline.release(this.shown.compare.loaded);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
 
 /** Shows traces in viewer panels: one trace directly, several through a pick list. */
 export class TraceViewerPresenter<L = unknown> implements TracePresenter {
+  private readonly findingsByTrace = new WeakMap<Trace, Promise<FindingsForCode | undefined>>();
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly deps: TraceViewerDeps<L>,
@@ -332,7 +397,12 @@ export class TraceViewerPresenter<L = unknown> implements TracePresenter {
       trace = picked?.trace;
     }
     if (!trace) return;
-    TraceViewerPanel.show(this.extensionUri, { trace, source: origin.source }, this.deps);
+    this.findingsByTrace.set(trace, TraceViewerPanel.show(this.extensionUri, { trace, source: origin.source }, this.deps).findings);
+  }
+
+  /** The N+1 and propagation findings the viewer's analysis of a shown trace found (undefined: not shown, or failed). */
+  analysisOf(trace: Trace): Promise<FindingsForCode | undefined> {
+    return this.findingsByTrace.get(trace) ?? Promise.resolve(undefined);
   }
 }
 
@@ -355,15 +425,27 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & 
   };
 }
 
-function rootLabel(trace: Trace): string {
+type RootName = LoadedTrace['root'];
+
+/** The first span without a parent, else the first span (one pass; stops at the first root). */
+function rootOf(trace: Trace | LoadedTrace): RootName {
+  if (isLoaded(trace)) return trace.root;
   const root = trace.spans.find((s) => s.parentSpanId === undefined) ?? trace.spans[0];
+  return root ? { service: root.service, name: root.name } : undefined;
+}
+
+function traceIdOf(trace: Trace | LoadedTrace): string {
+  return trace.traceId;
+}
+
+function rootLabel(trace: Trace): string {
+  const root = rootOf(trace);
   return root ? `${root.service}: ${root.name}` : 'empty trace';
 }
 
-function panelTitle(trace: Trace): string {
-  const root = trace.spans.find((s) => s.parentSpanId === undefined) ?? trace.spans[0];
+function panelTitle(root: RootName, traceId: string): string {
   const name = root ? root.name : 'empty trace';
-  return `Trace ${trace.traceId.slice(-8)} · ${name.length > 40 ? `${name.slice(0, 39)}…` : name}`;
+  return `Trace ${traceId.slice(-8)} · ${name.length > 40 ? `${name.slice(0, 39)}…` : name}`;
 }
 
 function describe(e: unknown): string {
