@@ -51,6 +51,7 @@ let shuttingDown;
 let crashed = false;
 /** When the shop started sending spans, for the time-to-figures measurement. */
 let shopStartedAt;
+let firstSignalAt = 0;
 
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -143,13 +144,16 @@ async function main() {
 
   // The headless window checks that the lenses fill, then makes way for the user's browser: a second window would
   // start a second extension host, and with the built-in receiver both would want the same port.
-  try {
-    const texts = await waitForLensFigures(host.page, { timeoutMs: options.readyTimeoutMs, signal });
-    say(`check: the lenses show figures from the shop ${seconds(Date.now() - shopStartedAt)} after it started, e.g.`);
-    say(`  ${texts.find((t) => /\bp50\b/.test(t))}`);
-  } catch (error) {
-    signal.throwIfAborted();
-    say(`warning: ${error instanceof Error ? error.message : error}`);
+  // Without load there is nothing to show yet; the check would only delay the URL.
+  if (options.load) {
+    try {
+      const texts = await waitForLensFigures(host.page, { timeoutMs: Math.min(options.readyTimeoutMs, 60_000), signal });
+      say(`check: the lenses show figures from the shop ${seconds(Date.now() - shopStartedAt)} after it started, e.g.`);
+      say(`  ${texts.find((t) => /\bp50\b/.test(t))}`);
+    } catch (error) {
+      signal.throwIfAborted();
+      say(`warning: ${error instanceof Error ? error.message : error}`);
+    }
   }
   await closeHeadlessWindow(host);
   if (plan.kind === 'builtin') {
@@ -161,7 +165,7 @@ async function main() {
   printBanner(host, plan, shopBase, untilMs);
   await new Promise((resolveWait) => {
     const timer = setTimeout(() => {
-      say(`--duration ${Math.round(options.durationMs / 60_000)} min reached`);
+      say(`--duration ${duration(options.durationMs)} is up`);
       resolveWait();
     }, Math.max(0, untilMs - Date.now()));
     signal.addEventListener('abort', () => {
@@ -191,7 +195,15 @@ async function openVsCode(plan, port) {
 
 /** --exit-after-ready and --screenshot: the lenses must show figures; then report and stop. */
 async function selfTestOutcome(host, plan) {
-  await waitForLensFigures(host.page, { timeoutMs: options.readyTimeoutMs, signal: stopRequested.signal });
+  try {
+    await waitForLensFigures(host.page, { timeoutMs: options.readyTimeoutMs, signal: stopRequested.signal });
+  } catch (error) {
+    if (!stopRequested.signal.aborted) {
+      const shot = join(logDir, 'no-figures.png');
+      await host.page.screenshot({ path: shot }).then(() => say(`what VS Code showed: ${shot}`), () => {});
+    }
+    throw error;
+  }
   say(`lenses show figures ${seconds(Date.now() - shopStartedAt)} after the shop started (${elapsed()} since the demo started)`);
   // Bring the first spans of the file to the top, below the imports, and let their lenses resolve.
   await scrollEditorTo(host.page, DEMO_FIRST_LINE);
@@ -232,7 +244,7 @@ function printBanner(host, plan, shopBase, untilMs) {
     `   shop        gateway :${shopBase}, orders :${shopBase + 1}, inventory :${shopBase + 2}, queue :${shopBase + 3}, fulfilment (worker)`,
     options.load
       ? `   load        ${options.rps} requests/s until ${clock(untilMs)} (--duration)`
-      : `   load        none (--no-load): try  SHOP_BASE_PORT=${shopBase} node samples/shop/dist/load.js --duration 1m --rps 10`,
+      : `   load        none (--no-load); try: node ${relative(process.cwd(), join(shopDir, 'dist', 'load.js'))} --target http://127.0.0.1:${shopBase} --duration 1m --rps 10`,
     `   traces      ${plan.description}`,
     `   VS Code     code-server on 127.0.0.1:${host.port}`,
     `   logs        ${logDir}`,
@@ -281,11 +293,14 @@ function watchForCrash(proc, name) {
 
 function onSignal(signal) {
   if (stopRequested.signal.aborted) {
+    // Under `npm run demo` one Ctrl-C arrives twice: from the terminal and forwarded by npm. Only a later one counts.
+    if (Date.now() - firstSignalAt < 1500) return;
     // A second Ctrl-C: no more waiting for graceful shutdown (code-server dies through its own exit hook).
     console.error(`\ndemo: ${signal} again: killing everything now`);
     killAllNow();
     process.exit(1);
   }
+  firstSignalAt = Date.now();
   console.log(`\ndemo: ${signal}: stopping everything (Ctrl-C again to kill at once)`);
   stopRequested.abort();
 }
@@ -308,6 +323,10 @@ async function shutdown() {
     killAllNow();
   })();
   return shuttingDown;
+}
+
+function duration(ms) {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 function clock(epochMs) {

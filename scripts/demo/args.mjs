@@ -65,6 +65,9 @@ export function parseDemoArgs(argv) {
   const readyTimeoutMs = durationFlag(v.timeout, '--timeout', 3 * 60_000);
   const rps = v.rps === undefined ? 5 : Number(v.rps);
   if (!Number.isInteger(rps) || rps < 1 || rps > 100) throw new DemoUsageError(`--rps must be a whole number from 1 to 100, not '${v.rps}'`);
+  if (v['no-load'] && (v.screenshot !== undefined || v['exit-after-ready'])) {
+    throw new DemoUsageError('--screenshot and --exit-after-ready wait for figures from the load: leave out --no-load');
+  }
   if (v.screenshot !== undefined && v.screenshot.trim() === '') throw new DemoUsageError('--screenshot needs a file name, e.g. --screenshot demo.png');
   return {
     help: v.help,
