@@ -24,22 +24,21 @@ const DEMO_USER_SETTINGS = {
 /**
  * Starts code-server and the headless page. startWebHost would install its own Ctrl-C handlers, which close VS Code
  * and exit with 130 at once — racing the demo's orderly shutdown (and, mid-start, leaving a code-server behind).
- * They are kept from being registered: the demo stops VS Code itself, after the shop, and exits 0.
+ * They are turned off (handleSignals: false): the demo stops VS Code itself, after the shop, and exits 0.
  * @param {{ repoRoot: string, workspace: string, port?: number, userSettings: Record<string, unknown>,
  *   log: (line: string) => void }} options
  */
 export async function startVsCode({ repoRoot, workspace, port, userSettings, log }) {
-  return withoutSignalHandlersOf(() =>
-    startWebHost({
-      workspace,
-      extensionPath: repoRoot,
-      port,
-      openFile: DEMO_FILE,
-      userSettings: { ...DEMO_USER_SETTINGS, ...userSettings },
-      viewport: { width: 1440, height: 900 },
-      log: (line) => log(line.replace(/^webhost:\s*/, '')),
-    }),
-  );
+  return startWebHost({
+    workspace,
+    extensionPath: repoRoot,
+    port,
+    openFile: DEMO_FILE,
+    userSettings: { ...DEMO_USER_SETTINGS, ...userSettings },
+    viewport: { width: 1440, height: 900 },
+    handleSignals: false,
+    log: (line) => log(line.replace(/^webhost:\s*/, '')),
+  });
 }
 
 /** Resolves when the workbench shows the demo file with its language mode (extensions activate then). */
@@ -120,28 +119,5 @@ export function keepVsCodeLogs(host, toDir) {
     if (existsSync(serverLog)) cpSync(serverLog, join(toDir, 'code-server.log'));
   } catch {
     // Logs are a courtesy; a failure to copy them must not hide the real outcome.
-  }
-}
-
-const SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
-
-/**
- * Runs `fn` with `process.once`/`process.on` ignoring registrations for termination signals. host.mjs registers its
- * handlers once per process, so after this they are never installed. Its 'exit' hook (which kills code-server
- * if the process exits in a hurry) still registers.
- */
-async function withoutSignalHandlersOf(fn) {
-  const { once, on } = process;
-  process.once = function (event, listener) {
-    return SIGNALS.has(event) ? this : once.call(this, event, listener);
-  };
-  process.on = function (event, listener) {
-    return SIGNALS.has(event) ? this : on.call(this, event, listener);
-  };
-  try {
-    return await fn();
-  } finally {
-    process.once = once;
-    process.on = on;
   }
 }

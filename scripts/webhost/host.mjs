@@ -39,6 +39,8 @@ const openHosts = new Set();
  * @param {number} [options.port] code-server port (default: a free one)
  * @param {boolean} [options.copyWorkspace] open a temporary copy so tests may change files and settings freely
  * @param {string} [options.openFile] file to open at start, relative to the workspace
+ * @param {boolean} [options.handleSignals] default true: Ctrl-C / SIGTERM close the host and exit; false leaves
+ *   termination to the caller (which must then call close()); the last-resort kill on exit stays either way
  * @param {Record<string, string>} [options.env] environment of code-server and so of the extension host
  * @param {Record<string, unknown>} [options.userSettings] extra user settings
  * @param {Record<string, Function>} [options.exposedFunctions] page functions exposed before the workbench loads
@@ -65,7 +67,7 @@ export async function startWebHost(options) {
   const tmpDir = mkdtempSync(join(tmpdir(), 'spanlens-webhost-'));
   const host = { tmpDir, closed: false, server: undefined, context: undefined };
   openHosts.add(host);
-  installSignalHandlers();
+  installSignalHandlers(options.handleSignals !== false);
   const close = async () => {
     if (host.closed) return;
     host.closed = true;
@@ -259,10 +261,19 @@ async function closeQuietly(host) {
 }
 
 let signalHandlersInstalled = false;
+let exitHookInstalled = false;
 
 /** On Ctrl-C or termination, stop every open host before exiting; on any exit, kill code-server for sure. */
-function installSignalHandlers() {
-  if (signalHandlersInstalled) return;
+function installSignalHandlers(handleSignals) {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Last resort when the process exits without closing (e.g. process.exit in a hurry): code-server's group would
+    // otherwise outlive us. Playwright kills the browsers it launched on exit by itself.
+    process.once('exit', () => {
+      for (const host of openHosts) host.server?.killNow();
+    });
+  }
+  if (!handleSignals || signalHandlersInstalled) return;
   signalHandlersInstalled = true;
   const onSignal = (signal) => {
     process.stderr.write(`\nwebhost: ${signal}: stopping VS Code and the browser\n`);
@@ -277,9 +288,4 @@ function installSignalHandlers() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
-  // Last resort when the process exits without closing (e.g. process.exit in a hurry): code-server's group would
-  // otherwise outlive us. Playwright kills the browsers it launched on exit by itself.
-  process.once('exit', () => {
-    for (const host of openHosts) host.server?.killNow();
-  });
 }

@@ -67,7 +67,14 @@ export class SourceManager implements vscode.Disposable {
 
   /** The current source; rejects with a SpanLensError when it cannot be opened (bad URL, missing file). */
   source(): Promise<TraceSource> {
-    this.sourcePromise ??= this.open(this.config.current);
+    if (!this.sourcePromise) {
+      const opening = this.open(this.config.current);
+      this.sourcePromise = opening;
+      // A failure (port in use, unreadable file) is not remembered: the next health check or Retry tries again.
+      opening.catch(() => {
+        if (this.sourcePromise === opening) this.sourcePromise = undefined;
+      });
+    }
     return this.sourcePromise;
   }
 
