@@ -62,7 +62,7 @@ describe('trace viewer worker', function () {
       it(`${name} ${trace.traceId.slice(-8)} (${trace.spans.length} spans): payload with analysis, and findings for code`, async () => {
         const expected = buildAnalyzedPayload(trace, { source: name, hasSource: await hasSourceOf(trace) });
         const run = await workerHost(pipeline(), trace, name);
-        assert.deepStrictEqual(run.shown, plain(expected));
+        assert.deepStrictEqual(run.shown(), plain(expected));
         assert.equal(run.loaded.spanCount, trace.spans.length);
         const analysis = analyzeTrace(trace);
         assert.deepStrictEqual(run.findings, plain({ nPlusOne: analysis.nPlusOne, propagationGaps: analysis.propagationGaps }));
@@ -74,7 +74,7 @@ describe('trace viewer worker', function () {
         const payload = buildTracePayload(trace, { source: name, hasSource });
         const expected = { ...payload, analysis: analyzeForPayload(trace, payload) };
         const run = await workerHost(new ViewerPipeline(client, { analyzeLaterAbove: 0 }), trace, name);
-        assert.deepStrictEqual(run.shown, plain(expected));
+        assert.deepStrictEqual(run.shown(), plain(expected));
       });
     }
   });
@@ -120,14 +120,14 @@ describe('trace viewer worker', function () {
       const onMain = await new JaegerSource(options).getTrace(wanted.traceId);
       const run = await workerHost(new ViewerPipeline(client), { kind: 'jaeger', traceId: wanted.traceId, options }, 'Jaeger');
       assert.equal(run.loaded.spanCount, onMain.spans.length);
-      assert.deepStrictEqual(run.shown, plain(buildAnalyzedPayload(onMain, { source: 'Jaeger', hasSource: await hasSourceOf(onMain) })));
+      assert.deepStrictEqual(run.shown(), plain(buildAnalyzedPayload(onMain, { source: 'Jaeger', hasSource: await hasSourceOf(onMain) })));
     });
 
     it('reads a trace file in the worker', async () => {
       const file = fixturePath('jaeger-ui/petclinic_testTraceNormal.v1trace.json');
       const [trace] = parseTraceDocument(fs.readFileSync(file, 'utf8'), file);
       const run = await workerHost(new ViewerPipeline(client), { kind: 'file', traceId: trace!.traceId, path: file }, 'file');
-      assert.deepStrictEqual(run.shown, plain(buildAnalyzedPayload(trace!, { source: 'file', hasSource: await hasSourceOf(trace!) })));
+      assert.deepStrictEqual(run.shown(), plain(buildAnalyzedPayload(trace!, { source: 'file', hasSource: await hasSourceOf(trace!) })));
     });
 
     it("keeps the kind and message of the worker's SpanLensErrors", async () => {
