@@ -40,7 +40,8 @@ export interface TraceViewerInput {
   readonly trace: Trace | LoadedTrace;
   /** Where it came from (TraceOrigin.source), kept in the panel state for restoring. */
   readonly source: string;
-  readonly compare?: { readonly trace: Trace | LoadedTrace; readonly source: string };
+  /** A trace to compare with: in memory, loaded, or a trace id to fetch from `source`. */
+  readonly compare?: { readonly trace: Trace | LoadedTrace | string; readonly source: string };
   /** Select this span once shown. */
   readonly revealSpanId?: string;
 }
@@ -48,8 +49,6 @@ export interface TraceViewerInput {
 interface Shown {
   readonly loaded: LoadedTrace;
   readonly source: string;
-  /** The trace, when the caller had it in memory: spans are read from it rather than asked of the worker. */
-  readonly trace: Trace | undefined;
   /** TracePayload as UTF-8 JSON, once built; for a large trace without analysis. */
   payload?: Uint8Array;
   /** AnalysisPayload as UTF-8 JSON, for a payload built without one. */
@@ -140,17 +139,24 @@ export class TraceViewerPanel {
   private async load(input: TraceViewerInput): Promise<void> {
     const started = Date.now();
     const what = traceIdOf(input.trace);
+    let compareStarted = false;
     try {
       const loaded = isLoaded(input.trace) ? input.trace : await this.pipeline.load(input.trace, this.abort.signal);
       if (this.abort.signal.aborted) {
         this.pipeline.release(loaded);
         return;
       }
-      const shown: Shown = { loaded, source: input.source, trace: isLoaded(input.trace) ? undefined : input.trace, locations: new Map() };
+      // The panel keeps only the handle: spans are asked of the worker, so the host's heap does not hold the trace.
+      const shown: Shown = { loaded, source: input.source, locations: new Map() };
       this.shown = shown;
       this.panel.title = panelTitle(loaded.root, loaded.traceId);
-      this.pendingReveal = input.revealSpanId;
-      const compare = input.compare ? this.loadCompare(shown, input.compare) : Promise.resolve();
+      if (input.revealSpanId !== undefined) this.pendingReveal = input.revealSpanId;
+      // The comparison is built once the trace is on screen: the worker does one thing at a time.
+      let compare: Promise<void> = Promise.resolve();
+      const startCompare = (): void => {
+        if (input.compare && !compareStarted) compare = this.loadCompare(shown, input.compare);
+        compareStarted = true;
+      };
       const findings = await this.pipeline.show(
         loaded,
         input.source,
@@ -160,6 +166,7 @@ export class TraceViewerPanel {
             shown.payload = bytes;
             this.deps.log.info(`Trace viewer: ${loaded.traceId}: ${loaded.spanCount} spans ready to show after ${Date.now() - started} ms${analyzed ? ' (analysed)' : ''}`);
             if (this.ready && this.shown === shown) this.sendTrace();
+            startCompare();
           },
           analysis: (bytes) => {
             shown.analysis = bytes;
@@ -174,15 +181,23 @@ export class TraceViewerPanel {
     } catch (e) {
       this.settleFindings(undefined);
       this.fail(`Could not show trace ${what}`, e);
+    } finally {
+      // A comparison already loaded into the worker that will not be shown now.
+      const unshown = input.compare?.trace;
+      if (!compareStarted && unshown !== undefined && typeof unshown !== 'string' && isLoaded(unshown)) this.pipeline.release(unshown);
     }
   }
 
   private async loadCompare(shown: Shown, compare: NonNullable<TraceViewerInput['compare']>): Promise<void> {
     try {
-      const loaded = isLoaded(compare.trace) ? compare.trace : await this.pipeline.load(compare.trace, this.abort.signal);
+      const input = compare.trace;
+      const loaded = typeof input === 'string' ? await this.loadById(input, compare.source) : isLoaded(input) ? input : await this.pipeline.load(input, this.abort.signal);
       await this.setCompare(shown, loaded, compare.source);
     } catch (e) {
-      this.fail(`Could not show trace ${traceIdOf(compare.trace)} to compare with`, e);
+      // The trace stays on screen; say what failed beside it.
+      if (this.abort.signal.aborted) return;
+      this.deps.log.error(`Trace viewer: compare with ${traceIdOf(compare.trace)}: ${describe(e)}`);
+      void vscode.window.showErrorMessage(`Span Lens: could not show trace ${traceIdOf(compare.trace)} to compare with: ${describe(e)}`);
     }
   }
 
@@ -208,7 +223,8 @@ export class TraceViewerPanel {
     try {
       const trace = await this.loadById(state.traceId, state.source);
       const compareSource = state.compareSource ?? state.source;
-      const compare = state.compareTraceId !== undefined ? { trace: await this.loadById(state.compareTraceId, compareSource), source: compareSource } : undefined;
+      // The comparison is fetched when the trace is shown (a failure there leaves the trace on screen).
+      const compare = state.compareTraceId !== undefined ? { trace: state.compareTraceId, source: compareSource } : undefined;
       await this.load({ trace, source: state.source, ...(compare ? { compare } : {}) });
     } catch (e) {
       this.settleFindings(undefined);
@@ -280,7 +296,7 @@ export class TraceViewerPanel {
   private async goToSource(spanId: string): Promise<void> {
     const shown = this.shown;
     if (!shown) return;
-    const span = shown.trace ? shown.trace.spans.find((s) => s.spanId === spanId) : await this.pipeline.worker.span(shown.loaded.handle, spanId, this.abort.signal);
+    const span = await this.pipeline.worker.span(shown.loaded.handle, spanId, this.abort.signal);
     if (!span) return;
     const location = shown.locations.get(operationKey(span)) ?? (await this.deps.resolveSourceLocation(span));
     if (location === undefined) {
@@ -434,8 +450,8 @@ function rootOf(trace: Trace | LoadedTrace): RootName {
   return root ? { service: root.service, name: root.name } : undefined;
 }
 
-function traceIdOf(trace: Trace | LoadedTrace): string {
-  return trace.traceId;
+function traceIdOf(trace: Trace | LoadedTrace | string): string {
+  return typeof trace === 'string' ? trace : trace.traceId;
 }
 
 function rootLabel(trace: Trace): string {
