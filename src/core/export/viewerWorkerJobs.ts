@@ -134,7 +134,7 @@ export class ViewerWorkerJobs {
     this.entries.delete(handle);
   }
 
-  /** How many traces are held (tests check that closed panels release theirs). */
+  /** How many traces are held (tests check that released and cancelled ones are not). */
   get size(): number {
     return this.entries.size;
   }
