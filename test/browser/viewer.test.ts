@@ -196,6 +196,8 @@ describe('trace viewer (exported page in Chromium)', function () {
     await page.mouse.move(box.x + box.width * 0.99, box.y + 10, { steps: 6 });
     await page.mouse.up();
     await page.waitForFunction(() => !(document.querySelector('.sl-reset-zoom') as HTMLButtonElement).disabled);
+    // The frame is drawn on the next animation frame after the zoom: wait for it rather than race it.
+    await page.locator('.sl-minimap-window').waitFor({ state: 'visible', timeout: 10_000 });
     assert.ok(await page.locator('.sl-minimap-window').isVisible(), 'the zoomed window is framed on the minimap');
     await page.context().close();
   });
