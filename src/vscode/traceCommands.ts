@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import { CommandId } from './commandIds';
 import type { SourceManager } from './sourceManager';
-import type { TracePresenter } from './tracePresenter';
+import type { OpenedTrace, TracePresenter } from './tracePresenter';
+import { openTraceWithProgress } from './openTrace';
 import { parseTraceIdInput } from '../core/model/traceIdInput';
 import { parseTraceDocument } from '../core/model/traceDocument';
-import { signalFromToken } from './cancellation';
 import type { Trace } from '../core/model/trace';
 
-/** `spanlens.openTraceById` accepts an id string or `{ traceId }`; returns the trace it opened (for tests). */
+/** `spanlens.openTraceById` accepts an id string or `{ traceId }`; returns the id and span count it opened. */
 export type OpenTraceByIdArgs = string | { readonly traceId: string };
 
 export function registerTraceCommands(sources: SourceManager, presenter: TracePresenter, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.OpenTraceById, async (args?: OpenTraceByIdArgs): Promise<Trace | undefined> => {
+    vscode.commands.registerCommand(CommandId.OpenTraceById, async (args?: OpenTraceByIdArgs): Promise<OpenedTrace | undefined> => {
       const raw = typeof args === 'string' ? args : args?.traceId ?? (await askForTraceId());
       if (raw === undefined) return undefined;
       const traceId = parseTraceIdInput(raw);
@@ -21,12 +21,7 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
         return undefined;
       }
       try {
-        const trace = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Span Lens: fetching trace ${traceId}`, cancellable: true },
-          async (_progress, token) => (await sources.source()).getTrace(traceId, signalFromToken(token)),
-        );
-        await presenter.show([trace], { source: sources.state.description });
-        return trace;
+        return await openTraceWithProgress(sources, presenter, traceId);
       } catch (e) {
         sources.reportError(e, `Open trace ${traceId}`);
         return undefined;

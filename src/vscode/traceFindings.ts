@@ -3,7 +3,7 @@ import type { Span, Trace } from '../core/model/trace';
 import { analyzeTrace } from '../core/analysis/analyzeTrace';
 import { formatDurationMs } from '../core/stats/format';
 import type { SpanLocator, CodeLocation } from './spanLocator';
-import type { TraceOrigin, TracePresenter } from './tracePresenter';
+import type { OpenedTrace, TraceOrigin, TracePresenter } from './tracePresenter';
 import type { TraceAnalysis } from '../core/analysis/analysisTypes';
 
 /** The part of a trace's analysis that findings on code come from. */
@@ -46,17 +46,23 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
    * when already done elsewhere (the viewer's worker), else it is analysed here.
    */
   async publish(trace: Trace, given?: CodeFindingsAnalysis): Promise<number> {
-    if (trace.spans.length > MAX_SPANS_FOR_EDITOR_FINDINGS) {
+    if (!given && trace.spans.length > MAX_SPANS_FOR_EDITOR_FINDINGS) {
       this.log.info(`Trace ${trace.traceId}: ${trace.spans.length} spans, findings shown in the viewer only`);
       return 0;
     }
-    const analysis = given ?? analyzeTrace(trace);
     const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
-    const short = trace.traceId.slice(-8);
+    return this.publishFindings(trace.traceId, given ?? analyzeTrace(trace), async (id) => byId.get(id));
+  }
+
+  /**
+   * Places findings on code, looking spans up through `spanOf` (a map for a trace on this thread, the viewer's
+   * worker for one that stayed there); returns how many were placed.
+   */
+  async publishFindings(traceId: string, analysis: CodeFindingsAnalysis, spanOf: (spanId: string) => Promise<Span | undefined>): Promise<number> {
+    const short = traceId.slice(-8);
     const found: TraceFindingDiagnostic[] = [];
     for (const n of analysis.nPlusOne) {
-      const parent = byId.get(n.parentSpanId);
-      const at = parent && (await this.codeOf(parent, byId));
+      const at = await this.codeOf(n.parentSpanId, spanOf);
       if (!at) continue;
       const what = n.urlTemplate ?? n.statement ?? n.peer ?? n.operation;
       found.push(
@@ -65,13 +71,12 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
           `N+1: ${n.count} calls of ${n.operation}${what !== n.operation ? ` (${what})` : ''} to ${n.service}, one after another under ${n.parentOperation}: ${formatDurationMs(n.totalUs / 1000)} in total. Batch them or run them concurrently. (trace …${short})`,
           'n-plus-one',
           at,
-          trace.traceId,
+          traceId,
         ),
       );
     }
     for (const g of analysis.propagationGaps) {
-      const span = byId.get(g.spanId);
-      const at = span && (await this.codeOf(span, byId));
+      const at = await this.codeOf(g.spanId, spanOf);
       if (!at) continue;
       found.push(
         new TraceFindingDiagnostic(
@@ -79,7 +84,7 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
           `Trace context ${g.confidence === 'likely' ? 'does not' : 'may not'} reach ${g.calleeService}: the ${g.spanKind} span ${g.operation} has no ${g.calleeService} span under it. ${g.evidence} Inject the context into the outgoing call. (trace …${short})`,
           'propagation-gap',
           at,
-          trace.traceId,
+          traceId,
         ),
       );
     }
@@ -92,15 +97,17 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
       byFile.set(key, entry);
     }
     for (const { uri, list } of byFile.values()) this.collection.set(uri, list);
-    this.log.info(`Trace ${trace.traceId}: ${found.length} finding(s) placed on code`);
+    this.log.info(`Trace ${traceId}: ${found.length} finding(s) placed on code`);
     return found.length;
   }
 
   /** The code of a span, else of its nearest ancestor that maps to code (auto-instrumented client spans do not). */
-  private async codeOf(span: Span, byId: ReadonlyMap<string, Span>): Promise<CodeLocation | undefined> {
-    for (let s: Span | undefined = span, depth = 0; s && depth < 50; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined, depth++) {
+  private async codeOf(spanId: string, spanOf: (spanId: string) => Promise<Span | undefined>): Promise<CodeLocation | undefined> {
+    let s = await spanOf(spanId);
+    for (let depth = 0; s && depth < 50; depth++) {
       const at = await this.locator.locate(s);
       if (at) return at;
+      s = s.parentSpanId ? await spanOf(s.parentSpanId) : undefined;
     }
     return undefined;
   }
@@ -114,7 +121,10 @@ export class TraceFindingsDiagnostics implements vscode.Disposable {
 export class AnalyzingPresenter implements TracePresenter {
   constructor(
     /** `analysisOf`: the inner presenter's own analysis of a trace it showed (the viewer's, done off this thread). */
-    private readonly inner: TracePresenter & { analysisOf?(trace: Trace): Promise<CodeFindingsAnalysis | undefined> },
+    private readonly inner: Omit<TracePresenter, 'showById'> & {
+      analysisOf?(trace: Trace): Promise<CodeFindingsAnalysis | undefined>;
+      showById?(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<ShownWithFindings | undefined>;
+    },
     private readonly findings: TraceFindingsDiagnostics,
     private readonly log: vscode.LogOutputChannel,
   ) {}
@@ -126,4 +136,20 @@ export class AnalyzingPresenter implements TracePresenter {
       void (async () => this.findings.publish(first, await this.inner.analysisOf?.(first)))().catch((e: unknown) => this.log.warn(`Trace findings: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
+
+  async showById(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<OpenedTrace | undefined> {
+    const shown = await this.inner.showById?.(traceId, origin, signal);
+    if (!shown) return undefined;
+    void (async () => {
+      const analysis = await shown.findings;
+      if (analysis) await this.findings.publishFindings(shown.traceId, analysis, (id) => shown.spanOf(id));
+    })().catch((e: unknown) => this.log.warn(`Trace findings: ${e instanceof Error ? e.message : String(e)}`));
+    return { traceId: shown.traceId, spanCount: shown.spanCount };
+  }
+}
+
+/** A trace shown by id, with its findings and a way to look its spans up (the viewer's ShownById). */
+interface ShownWithFindings extends OpenedTrace {
+  readonly findings: Promise<CodeFindingsAnalysis | undefined>;
+  spanOf(spanId: string): Promise<Span | undefined>;
 }

@@ -8,9 +8,20 @@ export interface TraceOrigin {
   readonly file?: string;
 }
 
+/** What a presenter that fetched a trace itself says about it. */
+export interface OpenedTrace {
+  readonly traceId: string;
+  readonly spanCount: number;
+}
+
 /** Shows traces to the user. The trace viewer panel implements it; until it is registered, a JSON document does. */
 export interface TracePresenter {
   show(traces: readonly Trace[], origin: TraceOrigin): Promise<void>;
+  /**
+   * Fetches and shows a trace without bringing it onto this thread (the viewer's worker does the fetch and parse);
+   * undefined when this presenter cannot (the source is only reachable from here): then fetch and call `show`.
+   */
+  showById?(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<OpenedTrace | undefined>;
 }
 
 /** Read-only fallback: the traces as the `spanlens trace --json` shape in an untitled JSON editor. */
@@ -32,5 +43,9 @@ export class SwitchableTracePresenter implements TracePresenter {
 
   show(traces: readonly Trace[], origin: TraceOrigin): Promise<void> {
     return this.current.show(traces, origin);
+  }
+
+  async showById(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<OpenedTrace | undefined> {
+    return this.current.showById?.(traceId, origin, signal);
   }
 }

@@ -6,6 +6,7 @@ import { parseDurationUs } from '../../core/sources/duration';
 import type { ConfigWatcher } from '../config';
 import { signalFromToken } from '../cancellation';
 import { describeSummary } from '../search/summaryFormat';
+import { openTraceWithProgress } from '../openTrace';
 import type { OperationTracesArgs } from './latencyLensProvider';
 
 const SLOWEST = 10;
@@ -83,8 +84,7 @@ export async function showOperationTraces(
   qp.dispose();
   if (!summary) return undefined;
   try {
-    const trace = await (await sources.source()).getTrace(summary.traceId, signalFromToken(undefined, config.current.requestTimeoutMs));
-    await presenter.show([trace], { source: sources.state.description });
+    await openTraceWithProgress(sources, presenter, summary.traceId);
   } catch (e) {
     sources.reportError(e, `Open trace ${summary.traceId}`);
   }

@@ -8,6 +8,7 @@ import { LatencyLensProvider, LENS_LANGUAGES, type OperationTracesArgs } from '.
 import { ServiceResolver } from './serviceResolver';
 import { findOperationTraces, showOperationTraces } from './operationTraces';
 import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
+import { openTraceInViewer } from '../openTrace';
 
 /** `spanlens.showOperationTraces` from code: `open` picks without UI ('slowest', 'failing' or a trace id). */
 export type ShowOperationTracesArgs = OperationTracesArgs & { readonly open?: string };
@@ -32,10 +33,7 @@ export function registerLenses(
       if (args.open === undefined) return showOperationTraces(sources, config, presenter, args);
       const found = await findOperationTraces(sources, config, args);
       const summary = args.open === 'slowest' ? found.slowest[0] : args.open === 'failing' ? found.failing[0] : [...found.slowest, ...found.failing].find((s) => s.traceId === args.open);
-      if (summary) {
-        const trace = await (await sources.source()).getTrace(summary.traceId);
-        await presenter.show([trace], { source: sources.state.description });
-      }
+      if (summary) await openTraceInViewer(sources, presenter, summary.traceId);
       return found;
     }),
     vscode.commands.registerCommand(CommandId.FindTracesAtCursor, async () => {

@@ -9,6 +9,7 @@ import { parseDurationUs } from '../../core/sources/duration';
 import { readConfig } from '../config';
 import { signalFromToken } from '../cancellation';
 import { describeSummary, sortSummaries, type SummarySort } from './summaryFormat';
+import { openTraceWithProgress } from '../openTrace';
 
 /** A search as the command takes it from code (tests, other commands) and remembers it. */
 export interface SearchArgs {
@@ -59,11 +60,7 @@ export function registerSearchCommand(
   };
 
   const openSummary = async (summary: TraceSummary): Promise<void> => {
-    const trace = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Span Lens: fetching trace ${summary.traceId}`, cancellable: true },
-      async (_p, token) => (await sources.source()).getTrace(summary.traceId, signalFromToken(token)),
-    );
-    await presenter.show([trace], { source: sources.state.description });
+    await openTraceWithProgress(sources, presenter, summary.traceId);
   };
 
   const command = vscode.commands.registerCommand(CommandId.SearchTraces, async (args?: SearchArgs): Promise<TraceSummary[] | undefined> => {

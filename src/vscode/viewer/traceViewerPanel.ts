@@ -10,7 +10,7 @@ import type { ViewerPipeline } from '../../core/export/viewerWorkerPipeline';
 import { operationKey, type FindingsForCode, type LoadedTrace, type OperationSample, type TraceRequest } from '../../core/export/viewerWorkerProtocol';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { isViewerState, isViewToHostMessage, type EncodedHostToViewMessage, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../../shared/protocol';
-import type { TraceOrigin, TracePresenter } from '../tracePresenter';
+import type { OpenedTrace, TraceOrigin, TracePresenter } from '../tracePresenter';
 import { renderPanelHtml } from './panelHtml';
 
 /**
@@ -420,6 +420,28 @@ export class TraceViewerPresenter<L = unknown> implements TracePresenter {
   analysisOf(trace: Trace): Promise<FindingsForCode | undefined> {
     return this.findingsByTrace.get(trace) ?? Promise.resolve(undefined);
   }
+
+  /** Fetched, parsed and analysed in the worker: the trace never comes onto this thread. */
+  async showById(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<ShownById | undefined> {
+    const request = await this.deps.traceRequest?.(traceId, origin.source);
+    if (!request) return undefined;
+    const loaded = await this.deps.pipeline.load(request, signal);
+    const panel = TraceViewerPanel.show(this.extensionUri, { trace: loaded, source: origin.source }, this.deps);
+    const worker = this.deps.pipeline.worker;
+    return {
+      traceId: loaded.traceId,
+      spanCount: loaded.spanCount,
+      findings: panel.findings,
+      // The panel owns the loaded trace; once it is closed and released, look-ups answer undefined.
+      spanOf: (spanId) => worker.span(loaded.handle, spanId).catch(() => undefined),
+    };
+  }
+}
+
+/** A trace the viewer fetched itself, with what the editor needs to put its findings on code. */
+export interface ShownById extends OpenedTrace {
+  readonly findings: Promise<FindingsForCode | undefined>;
+  spanOf(spanId: string): Promise<Span | undefined>;
 }
 
 /** Registers the panel serializer so open viewers come back after a window reload. Call once from activate(). */

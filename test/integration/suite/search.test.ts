@@ -65,9 +65,9 @@ describe('trace search', function () {
     const trace = server.traces.find((t) => t.spans.length === 8 && t.spans.some((s) => s.service === 'api-gateway'));
     assert.ok(trace);
     for (const input of [trace.traceId, trace.traceId.toUpperCase(), `http://localhost:16686/trace/${trace.traceId}`, { traceId: trace.traceId }]) {
-      const opened = await vscode.commands.executeCommand<Trace>('spanlens.openTraceById', input);
+      const opened = await vscode.commands.executeCommand<{ traceId: string; spanCount: number }>('spanlens.openTraceById', input);
       assert.equal(opened?.traceId, trace.traceId, JSON.stringify(input));
-      assert.equal(opened?.spans.length, 8);
+      assert.equal(opened?.spanCount, 8);
     }
   });
 

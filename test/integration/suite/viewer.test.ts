@@ -9,6 +9,7 @@ import { repoRoot } from '../../support/fixtures';
 import { click, isWebHost, keyboard, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 import type { Trace } from '../../../src/core/model/trace';
+import { buildTrace, type SpanSpec } from '../../support/traceBuilder';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
 
@@ -67,5 +68,41 @@ describe('trace viewer in VS Code', function () {
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(path.join('customers', 'hikari.ts')) === true, 'hikari.ts opened');
     const line = vscode.window.activeTextEditor!.selection.active.line;
     assert.match(vscode.window.activeTextEditor!.document.lineAt(line).text, /executeQuery/);
+  });
+  it('puts the findings of a trace the viewer fetched itself (off the main thread) on the code', async () => {
+    // An N+1 under customers-service's executeQuery (hikari.ts): six sequential queries differing only by literals.
+    const now = Date.now() * 1000;
+    const specs: SpanSpec[] = [
+      { id: 'a000000000000001', service: 'customers-service', name: 'HikariProxyPreparedStatement.executeQuery', kind: 'internal', start: now - 60_000_000, duration: 10_000 },
+    ];
+    for (let i = 0; i < 6; i++) {
+      specs.push({
+        id: `b00000000000000${i}`,
+        parent: 'a000000000000001',
+        service: 'customers-service',
+        name: 'SELECT pets',
+        kind: 'client',
+        start: now - 60_000_000 + 100 + i * 120,
+        duration: 100,
+        attributes: { 'db.system': 'hsqldb', 'db.statement': `SELECT * FROM pets WHERE owner_id = ${i + 1}` },
+      });
+    }
+    const nPlusOne = buildTrace(specs, 'c0ffee00c0ffee00c0ffee00c0ffee00');
+    const extra = await startJaegerTestServer({ fixtures: false, traces: [nPlusOne] });
+    try {
+      await config().update('jaeger.url', extra.url, vscode.ConfigurationTarget.Workspace);
+      const opened = await vscode.commands.executeCommand<{ traceId: string; spanCount: number }>('spanlens.openTraceById', nPlusOne.traceId);
+      assert.deepEqual(opened, { traceId: nPlusOne.traceId, spanCount: 7 });
+      const hikari = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'lens', 'src', 'customers', 'hikari.ts'));
+      let finding: vscode.Diagnostic | undefined;
+      await waitFor(() => {
+        finding = vscode.languages.getDiagnostics(hikari).find((d) => d.code === 'n-plus-one');
+        return finding !== undefined;
+      }, 'an n-plus-one diagnostic on hikari.ts', 30_000);
+      assert.match(finding!.message, /^N\+1: 6 calls of SELECT pets/);
+    } finally {
+      await config().update('jaeger.url', server.url, vscode.ConfigurationTarget.Workspace);
+      await extra.close();
+    }
   });
 });
