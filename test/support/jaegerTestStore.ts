@@ -77,23 +77,8 @@ export function shiftIntoRecentPast(traces: readonly Trace[], anchorUs: number, 
   return traces.map((t, i) => shiftTrace(t, anchorUs - (i + 1) * spacingUs - traceEndUs(t)));
 }
 
-/** Jaeger's lowercase span-kind names; '' for unspecified. */
-export function jaegerSpanKind(kind: SpanKind | undefined): string {
-  switch (kind) {
-    case SpanKind.SERVER:
-      return 'server';
-    case SpanKind.CLIENT:
-      return 'client';
-    case SpanKind.PRODUCER:
-      return 'producer';
-    case SpanKind.CONSUMER:
-      return 'consumer';
-    case SpanKind.INTERNAL:
-      return 'internal';
-    default:
-      return '';
-  }
-}
+/** Jaeger's lowercase span-kind names; '' for unspecified (the same names the built-in receiver reports). */
+export { spanKindName as jaegerSpanKind } from '../../src/core/sources/receiver/spanMatch';
 
 export interface StoreQuery {
   readonly service?: string;
