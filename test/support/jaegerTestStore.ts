@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Attribute, Span, Trace } from '../../src/core/model/trace';
 import { SpanKind, SpanStatusCode } from '../../src/core/model/trace';
+import { spanKindName as jaegerSpanKind } from '../../src/core/sources/receiver/spanMatch';
 import { parseTraceDocument } from '../../src/core/model/traceDocument';
 import { fixturePath, listFixtures } from './fixtures';
 
@@ -78,7 +79,7 @@ export function shiftIntoRecentPast(traces: readonly Trace[], anchorUs: number, 
 }
 
 /** Jaeger's lowercase span-kind names; '' for unspecified (the same names the built-in receiver reports). */
-export { spanKindName as jaegerSpanKind } from '../../src/core/sources/receiver/spanMatch';
+export { jaegerSpanKind };
 
 export interface StoreQuery {
   readonly service?: string;
