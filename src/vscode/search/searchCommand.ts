@@ -5,7 +5,7 @@ import type { TracePresenter } from '../tracePresenter';
 import type { TraceQuery, TraceSummary } from '../../core/sources/traceSource';
 import { formatSearchFilters, parseSearchFilters, type SearchFilters } from '../../core/search/searchFilters';
 import { SearchCache } from '../../core/search/searchCache';
-import { parseDurationUs } from '../../core/sources/duration';
+import { formatDurationUs, parseDurationUs } from '../../core/sources/duration';
 import { readConfig } from '../config';
 import { signalFromToken } from '../cancellation';
 import { describeSummary, sortSummaries, type SummarySort } from './summaryFormat';
@@ -74,7 +74,8 @@ export function registerSearchCommand(
         const toOpen = args.open === 'first' ? summaries[0] : summaries.find((s) => s.traceId === args.open);
         if (toOpen) await openSummary(toOpen);
         else if (args.interactiveResults) {
-          const picked = await pickResult(summaries, `${args.service}${args.operation ? ` / ${args.operation}` : ''}`, false);
+          const { open: _open, interactiveResults: _interactive, fresh: _fresh, ...saveArgs } = args;
+          const picked = await pickResult(summaries, `${args.service}${args.operation ? ` / ${args.operation}` : ''}`, false, saveArgs);
           if (picked && picked !== 'back') await openSummary(picked);
         }
         return summaries;
@@ -131,6 +132,7 @@ async function interactiveSearch(
   let filterText = last?.filters ?? formatSearchFilters({ tags: {}, lookbackUs: parseDurationUs(readConfig().lookback) ?? 3_600_000_000, limit: 20 });
   let step: Step = 'service';
   let results: TraceSummary[] = [];
+  let lastFilters: SearchFilters | undefined;
   for (;;) {
     switch (step) {
       case 'service': {
@@ -165,6 +167,7 @@ async function interactiveSearch(
         }
         if (edited === undefined) return undefined;
         filterText = edited.text;
+        lastFilters = edited.filters;
         await memento.update(LAST_SEARCH_KEY, { service: service!, ...(operation ? { operation } : {}), filters: filterText } satisfies RememberedSearch);
         const query = buildQuery(service!, operation, edited.filters);
         const found = await vscode.window.withProgress(
@@ -176,7 +179,8 @@ async function interactiveSearch(
         break;
       }
       case 'results': {
-        const picked = await pickResult(results, `${service}${operation ? ` / ${operation}` : ''}`);
+        const saveArgs = lastFilters ? searchArgsOf(service!, operation, lastFilters) : undefined;
+        const picked = await pickResult(results, `${service}${operation ? ` / ${operation}` : ''}`, true, saveArgs);
         if (picked === 'back') {
           step = 'filters';
           break;
@@ -297,7 +301,20 @@ async function editFilters(service: string, operation: string | undefined, initi
   return result;
 }
 
-async function pickResult(results: readonly TraceSummary[], what: string, canGoBack = true): Promise<TraceSummary | 'back' | undefined> {
+/** The filter line's values as command arguments (what a saved search stores). */
+function searchArgsOf(service: string, operation: string | undefined, f: SearchFilters): SearchArgs {
+  return {
+    service,
+    ...(operation ? { operation } : {}),
+    ...(Object.keys(f.tags).length > 0 ? { tags: f.tags } : {}),
+    ...(f.minDurationUs !== undefined ? { minDuration: formatDurationUs(f.minDurationUs) } : {}),
+    ...(f.maxDurationUs !== undefined ? { maxDuration: formatDurationUs(f.maxDurationUs) } : {}),
+    lookback: formatDurationUs(f.lookbackUs),
+    limit: f.limit,
+  };
+}
+
+async function pickResult(results: readonly TraceSummary[], what: string, canGoBack = true, saveArgs?: SearchArgs): Promise<TraceSummary | 'back' | undefined> {
   type Item = vscode.QuickPickItem & { summary?: TraceSummary };
   const qp = vscode.window.createQuickPick<Item>();
   const byDuration: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('watch'), tooltip: 'Sort by duration (slowest first)' };
@@ -308,7 +325,8 @@ async function pickResult(results: readonly TraceSummary[], what: string, canGoB
     qp.title = `Span Lens: ${results.length} trace(s) for ${what} — sorted by ${sort === 'time' ? 'start time' : 'duration'}`;
     qp.items = sortSummaries(results, sort).map((s) => ({ ...describeSummary(s, now), summary: s }));
   };
-  qp.buttons = canGoBack ? [vscode.QuickInputButtons.Back, byDuration, byTime] : [byDuration, byTime];
+  const save: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('bookmark'), tooltip: 'Save this search (Traces view → Saved searches)' };
+  qp.buttons = [...(canGoBack ? [vscode.QuickInputButtons.Back] : []), byDuration, byTime, ...(saveArgs ? [save] : [])];
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.placeholder = results.length === 0 ? 'No traces matched. Go back to change the filters.' : 'Pick a trace to open it';
@@ -316,6 +334,7 @@ async function pickResult(results: readonly TraceSummary[], what: string, canGoB
   const result = await new Promise<TraceSummary | 'back' | undefined>((resolve) => {
     qp.onDidTriggerButton((b) => {
       if (b === vscode.QuickInputButtons.Back) resolve('back');
+      else if (b === save && saveArgs) void vscode.commands.executeCommand(CommandId.SaveSearch, saveArgs, `${what}${saveArgs.tags ? ` ${JSON.stringify(saveArgs.tags)}` : ''}`);
       else {
         sort = b === byDuration ? 'duration' : 'time';
         render();

@@ -19,7 +19,8 @@ export function registerTracesView(tree: TracesTreeProvider): vscode.Disposable[
       if (args) return vscode.commands.executeCommand(CommandId.SearchTraces, { ...args, interactiveResults: true });
       return undefined;
     }),
-    vscode.commands.registerCommand(CommandId.SaveSearch, async (args?: SearchArgs, label?: string) => {
+    vscode.commands.registerCommand(CommandId.SaveSearch, async (argsOrNode?: SearchArgs | TracesNode, label?: string) => {
+      const args = argsOrNode && 'type' in argsOrNode ? similarSearch(argsOrNode) : argsOrNode;
       if (!args) return;
       const name =
         label ??

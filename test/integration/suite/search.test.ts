@@ -114,6 +114,13 @@ describe('trace search', function () {
     await keyboard({ press: 'Enter' });
     const results = await done;
     assert.deepEqual(results?.map((s) => s.traceId).sort(), expected);
+    // The picked result (the first row, newest) is on screen in the viewer.
+    const newest = [...(results ?? [])].sort((a, b) => b.startTimeUs - a.startTimeUs)[0]!;
+    await waitFor(
+      async () => ((await workbenchTexts('.sl-row-count')) ?? []).flatMap((f) => f.texts).includes(`${newest.spanCount} rows`),
+      `the viewer showing ${newest.spanCount} rows`,
+      30_000,
+    );
   });
 
   it('lists services and recent results in the Traces view', async function () {
@@ -123,6 +130,10 @@ describe('trace search', function () {
     await waitFor(async () => (await rows()).some((t) => t.includes('customers-service')), 'Traces view shows the services');
     // The searches above left their results under "Recent results".
     await waitFor(async () => (await rows()).some((t) => t.includes('customers-service: GET') || t.includes('api-gateway: GET')), 'recent results listed');
+    // A saved search shows under "Saved searches" (expanded by a click, as a person would).
+    await vscode.commands.executeCommand('spanlens.saveSearch', { service: 'customers-service', maxDuration: '50us' }, 'fast customer queries');
+    assert.ok(await click('.pane-body .monaco-list-row[aria-label*="Saved searches"]'));
+    await waitFor(async () => (await rows()).some((t) => t.includes('fast customer queries')), 'the saved search listed');
     await takeScreenshot('traces-view');
   });
 });
