@@ -98,11 +98,15 @@ export interface AnalyzedPayloadOptions {
 export function analyzeForPayload(trace: Trace, payload: TracePayload, tree: SpanTree = buildSpanTree(trace)): AnalysisPayload {
   const resolved = resolveOptions(undefined);
   const analysis = analyzeTree(tree, resolved, buildCallContext([tree], resolved.knownServices));
+  return analysisForRows(trace, payload.spans.id.slice(0, payload.spanCount), payloadAnalysis(analysis));
+}
+
+/** Matches analysis results (span ids, trace.spans positions) to payload rows by span id. */
+export function analysisForRows(trace: Trace, rowIds: readonly string[], input: PayloadAnalysisInput): AnalysisPayload {
   const rowById = new Map<string, number>();
-  for (let row = 0; row < payload.spanCount; row++) if (!rowById.has(payload.spans.id[row]!)) rowById.set(payload.spans.id[row]!, row);
-  const input = payloadAnalysis(analysis);
+  for (let row = 0; row < rowIds.length; row++) if (!rowById.has(rowIds[row]!)) rowById.set(rowIds[row]!, row);
   const rows = (ids: readonly string[]): number[] => ids.map((id) => rowById.get(id)).filter((r): r is number => r !== undefined);
-  const selfUs = new Array<number>(payload.spanCount).fill(0);
+  const selfUs = new Array<number>(rowIds.length).fill(0);
   trace.spans.forEach((span, v) => {
     const row = rowById.get(span.spanId);
     const self = input.selfUs[v];

@@ -11,7 +11,7 @@ import { JaegerSource } from '../sources/jaeger/jaegerSource';
 import { FileTraceSource } from '../sources/fileSource';
 import type { AnalysisPayload, TracePayload } from '../../shared/viewModelPayload';
 import { buildTracePayload, type PayloadAnalysisInput } from './tracePayload';
-import { payloadAnalysis, skewedSpanIds } from './payloadAnalysis';
+import { analysisForRows, payloadAnalysis, skewedSpanIds } from './payloadAnalysis';
 import { buildHtmlExport, readViewerAssets } from './htmlExport';
 import {
   operationKey,
@@ -232,23 +232,6 @@ function findingsOf(analysis: TraceAnalysis): FindingsForCode {
   return { nPlusOne: analysis.nPlusOne, propagationGaps: analysis.propagationGaps };
 }
 
-/** Matches analysis results (span ids, trace.spans positions) to payload rows by span id. */
-function analysisForRows(trace: Trace, rowIds: readonly string[], input: PayloadAnalysisInput): AnalysisPayload {
-  const rowById = new Map<string, number>();
-  for (let row = 0; row < rowIds.length; row++) if (!rowById.has(rowIds[row]!)) rowById.set(rowIds[row]!, row);
-  const rows = (ids: readonly string[]): number[] => ids.map((id) => rowById.get(id)).filter((r): r is number => r !== undefined);
-  const selfUs = new Array<number>(rowIds.length).fill(0);
-  trace.spans.forEach((span, v) => {
-    const row = rowById.get(span.spanId);
-    const self = input.selfUs[v];
-    if (row !== undefined && typeof self === 'number' && Number.isFinite(self) && self > 0) selfUs[row] = self;
-  });
-  return {
-    criticalPath: rows(input.criticalPath),
-    selfUs,
-    findings: input.findings.map((f) => ({ kind: f.kind, severity: f.severity, message: f.message, spans: rows(f.spanIds) })),
-  };
-}
 
 function describeLoaded(handle: number, trace: Trace): LoadedTrace {
   const operations: OperationSample[] = [];
