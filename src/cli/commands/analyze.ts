@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
+import { isFile, readTraceFile } from '../traceFiles';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
 import type { Trace } from '../../core/model/trace';
 import type { TraceQuery, TraceSource } from '../../core/sources/traceSource';
 import { SpanLensError, isSpanLensError } from '../../core/errors';
-import { parseTraceDocument } from '../../core/model/traceDocument';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { parseDurationUs } from '../../core/sources/duration';
 import { analyzeTrace } from '../../core/analysis/analyzeTrace';
@@ -132,23 +131,7 @@ async function calleeEvidence(source: TraceSource, windows: readonly { service: 
   return out;
 }
 
-function isFile(target: string): boolean {
-  try {
-    return fs.statSync(target).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function readTraceFile(file: string): Trace[] {
-  let content: string;
-  try {
-    content = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SpanLensError('bad-input', `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, cause: e });
-  }
-  return parseTraceDocument(content, file);
-}
 
 function readQuery(flags: ReadonlyMap<string, string>, nowUs: number): TraceQuery {
   const service = flags.get('--service');

@@ -1,3 +1,4 @@
+import { isFile } from '../traceFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
@@ -101,10 +102,3 @@ async function loadTrace(target: string, wantedId: string | undefined, flags: So
   return { trace: await openSourceFromFlags(flags).getTrace(id, signal), label: flags.spec };
 }
 
-function isFile(target: string): boolean {
-  try {
-    return fs.statSync(target).isFile();
-  } catch {
-    return false;
-  }
-}

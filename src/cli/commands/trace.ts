@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
+import { isFile, readTraceFile } from '../traceFiles';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
 import type { Attribute, Span, Trace } from '../../core/model/trace';
 import { SpanKind } from '../../core/model/trace';
-import { SpanLensError } from '../../core/errors';
-import { parseTraceDocument } from '../../core/model/traceDocument';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { indexTrace } from '../../core/model/traceIndex';
 import { formatDurationMs } from '../../core/stats/format';
@@ -44,23 +42,7 @@ export const traceCommand: CliCommand = {
   },
 };
 
-function isFile(target: string): boolean {
-  try {
-    return fs.statSync(target).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function readTraceFile(file: string): Trace[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SpanLensError('bad-input', `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, cause: e });
-  }
-  return parseTraceDocument(text, file);
-}
 
 const KIND_NAMES: Readonly<Record<number, string>> = {
   [SpanKind.INTERNAL]: 'internal',
