@@ -1,3 +1,4 @@
+import { ResourceKeys } from './resourceKey';
 import type { Attribute, Span, SpanEvent, SpanLink, Trace, TraceWarning } from './trace';
 import { SpanKind, SpanStatusCode } from './trace';
 import { normalizeSpanId, normalizeTraceId } from './ids';
@@ -437,14 +438,9 @@ export function toJaegerJsonTrace(trace: Trace): JaegerJsonTrace {
   const processIdByKey = new Map<string, string>();
   const processes: Record<string, JaegerJsonProcess> = {};
   const spans: JaegerJsonSpan[] = [];
-  const resourceKeys = new Map<readonly Attribute[], string>();
+  const resourceKeys = new ResourceKeys();
   for (const span of trace.spans) {
-    let resourceKey = resourceKeys.get(span.resource);
-    if (resourceKey === undefined) {
-      resourceKey = JSON.stringify(span.resource);
-      resourceKeys.set(span.resource, resourceKey);
-    }
-    const key = `${span.service}\u0000${resourceKey}`;
+    const key = resourceKeys.of(span);
     let processID = processIdByKey.get(key);
     if (processID === undefined) {
       processID = `p${processIdByKey.size + 1}`;

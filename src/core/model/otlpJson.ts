@@ -1,3 +1,4 @@
+import { ResourceKeys } from './resourceKey';
 import type { Attribute, Span, SpanEvent, SpanLink, Trace } from './trace';
 import { SpanKind, SpanStatusCode } from './trace';
 import { normalizeSpanId, normalizeTraceId } from './ids';
@@ -327,15 +328,10 @@ function join(base: string, key: string): string {
  */
 export function toOtlpTracesData(traces: readonly Trace[]): OtlpTracesData {
   const resources = new Map<string, { resource: { attributes: OtlpKeyValue[] }; scopes: Map<string, { scope: OtlpScopeSpans['scope']; spans: OtlpSpan[] }> }>();
-  const resourceKeys = new Map<readonly Attribute[], string>();
+  const resourceKeys = new ResourceKeys();
   for (const trace of traces) {
     for (const span of trace.spans) {
-      let resourceKey = resourceKeys.get(span.resource);
-      if (resourceKey === undefined) {
-        resourceKey = JSON.stringify(span.resource);
-        resourceKeys.set(span.resource, resourceKey);
-      }
-      const key = `${span.service}\u0000${resourceKey}`;
+      const key = resourceKeys.of(span);
       let entry = resources.get(key);
       if (!entry) {
         const attributes = [{ key: SERVICE_NAME, value: { stringValue: span.service } }, ...span.resource.map(keyValue)];
