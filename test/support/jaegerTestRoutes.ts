@@ -318,30 +318,30 @@ function parseV3Query(ctx: RouteContext, params: URLSearchParams): Parsed<V3Quer
 
 const NO_TRACES_FOUND = (): Reply => v3Error(404, 'No traces found');
 
-function v3FindTraces(ctx: RouteContext, params: URLSearchParams): Reply {
+/** The traces an api/v3 search matches, or the error reply (400 bad query, 500 from storage). */
+function v3Search(ctx: RouteContext, params: URLSearchParams): { traces: Trace[] } | { reply: Reply } {
   const parsed = parseV3Query(ctx, params);
-  if (!parsed.ok) return v3Error(400, parsed.error);
-  let traces: Trace[];
+  if (!parsed.ok) return { reply: v3Error(400, parsed.error) };
   try {
-    traces = ctx.store.find(parsed.value.query);
+    return { traces: ctx.store.find(parsed.value.query) };
   } catch (e) {
-    if (e instanceof StoreError) return v3Error(500, e.message);
+    if (e instanceof StoreError) return { reply: v3Error(500, e.message) };
     throw e;
   }
+}
+
+function v3FindTraces(ctx: RouteContext, params: URLSearchParams): Reply {
+  const found = v3Search(ctx, params);
+  if ('reply' in found) return found.reply;
+  const { traces } = found;
   if (traces.length === 0) return NO_TRACES_FOUND();
   return jsonReply({ result: toOtlpTracesData(traces) });
 }
 
 function v3Summaries(ctx: RouteContext, params: URLSearchParams): Reply {
-  const parsed = parseV3Query(ctx, params);
-  if (!parsed.ok) return v3Error(400, parsed.error);
-  let traces: Trace[];
-  try {
-    traces = ctx.store.find(parsed.value.query);
-  } catch (e) {
-    if (e instanceof StoreError) return v3Error(500, e.message);
-    throw e;
-  }
+  const found = v3Search(ctx, params);
+  if ('reply' in found) return found.reply;
+  const { traces } = found;
   return jsonReply(traces.length ? { summaries: traces.map(summaryJson) } : {});
 }
 
