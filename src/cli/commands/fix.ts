@@ -4,26 +4,11 @@ import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
 import { SpanLensError } from '../../core/errors';
-import type { FixId, FixKey } from '../../core/code/lint/lintTypes';
+import { fixIds, type FixId, type FixKey } from '../../core/code/lint/lintTypes';
 import { nearestPackage, optionsForFile, parseRuleFlags } from './lint';
 
 type CodeIntel = typeof import('../../core/code/codeIntel');
 
-const fixIds: readonly FixId[] = [
-  'add-span',
-  'end-span',
-  'record-exception',
-  'move-to-attribute',
-  'remove-attribute',
-  'redact-attribute',
-  'redact-span-name',
-  'rename-attribute',
-  'rename-span',
-  'make-active',
-  'propagate',
-  'bind-context',
-  'add-propagator-setup',
-];
 
 const usage = [
   'Usage: spanlens fix FILE --line N --fix ID [options]',

@@ -16,20 +16,23 @@ export type RuleId =
   | 'propagator-not-configured';
 
 /** Fix ids; `computeFix` accepts each of them. */
-export type FixId =
-  | 'add-span'
-  | 'end-span'
-  | 'record-exception'
-  | 'move-to-attribute'
-  | 'remove-attribute'
-  | 'redact-attribute'
-  | 'redact-span-name'
-  | 'rename-attribute'
-  | 'rename-span'
-  | 'make-active'
-  | 'propagate'
-  | 'bind-context'
-  | 'add-propagator-setup';
+export const fixIds = [
+  'add-span',
+  'end-span',
+  'record-exception',
+  'move-to-attribute',
+  'remove-attribute',
+  'redact-attribute',
+  'redact-span-name',
+  'rename-attribute',
+  'rename-span',
+  'make-active',
+  'propagate',
+  'bind-context',
+  'add-propagator-setup',
+] as const;
+
+export type FixId = (typeof fixIds)[number];
 
 /** A fix id, or `id:variant` when one finding offers several fixes of one kind (e.g. two rename targets). */
 export type FixKey = FixId | `${FixId}:${string}`;
