@@ -173,6 +173,8 @@ export async function waitForWorkbench(page, options = {}) {
  *   POST /text {"selector": "...", "frameUrlIncludes"?: "..."} → {"frames": [{"url": "...", "texts": ["..."]}]}
  *   POST /keyboard {"type"?: "text", "press"?: "Enter"}    → {} (types into whatever has focus, then presses)
  *   POST /click {"selector": "...", "frameUrlIncludes"?: "..."} → {"clicked": n} (the first visible match)
+ *   POST /input {"selector": "...", "value"?: "text", "press"?: "Enter"} → {"found": n} (fills and/or presses a key on
+ *        the first visible match; it is focused first, so nothing that grabbed the focus meanwhile gets the keys)
  * @param {{ getPage: () => import('playwright-core').Page | undefined, screenshotDir: string }} options
  */
 export async function startControlServer(options) {
@@ -245,6 +247,17 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
       return { clicked: 1 };
     }
     return { clicked: 0 };
+  }
+  if (url === '/input') {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    for (const frame of page.frames()) {
+      const target = frame.locator(request.selector).filter({ visible: true }).first();
+      if ((await target.count()) === 0) continue;
+      if (typeof request.value === 'string') await target.fill(request.value, { timeout: 10_000 });
+      if (typeof request.press === 'string') await target.press(request.press, { timeout: 10_000 });
+      return { found: 1 };
+    }
+    return { found: 0 };
   }
   throw new Error(`unknown control request ${url}`);
 }

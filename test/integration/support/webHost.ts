@@ -81,3 +81,12 @@ export async function click(selector: string, options: { frameUrlIncludes?: stri
   );
   return (reply?.clicked ?? 0) > 0;
 }
+
+/**
+ * Sets the value of the first visible input matching `selector` and/or presses a key on it. Unlike `keyboard`, it
+ * focuses the element first, so a webview that took the focus in the meantime cannot swallow the keys.
+ */
+export async function input(selector: string, action: { value?: string; press?: string }, signal?: AbortSignal): Promise<boolean> {
+  const reply = await control<{ found: number }>('/input', { selector, ...action }, signal);
+  return (reply?.found ?? 0) > 0;
+}
