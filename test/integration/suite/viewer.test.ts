@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
 import { repoRoot } from '../../support/fixtures';
-import { click, isWebHost, keyboard, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { click, input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 import type { Trace } from '../../../src/core/model/trace';
 import { buildTrace, type SpanSpec } from '../../support/traceBuilder';
@@ -59,8 +59,8 @@ describe('trace viewer in VS Code', function () {
   });
 
   it('finds spans and goes to the code that produced them', async () => {
-    assert.ok(await click('.sl-find-input'));
-    await keyboard({ type: 'executeQuery' });
+    // Typed into the box itself (focused first), so a webview that takes the focus meanwhile cannot swallow it.
+    assert.ok(await input('.sl-find-input', { value: 'executeQuery' }));
     await waitFor(async () => (await texts('.sl-find-count')).some((t) => t.trim() === '1 / 2'), 'two matches for executeQuery');
     await waitFor(async () => (await texts('.sl-go-to-source')).length > 0, 'Go to source offered for the selected span');
     await takeScreenshot('viewer-in-vscode');
