@@ -175,6 +175,9 @@ export async function waitForWorkbench(page, options = {}) {
  *   POST /click {"selector": "...", "frameUrlIncludes"?: "..."} → {"clicked": n} (the first visible match)
  *   POST /input {"selector": "...", "value"?: "text", "press"?: "Enter"} → {"found": n} (fills and/or presses a key on
  *        the first visible match; it is focused first, so nothing that grabbed the focus meanwhile gets the keys)
+ *   POST /colors {"selector": "...", "frameUrlIncludes"?: "..."} → {"frames": [{"url", "color", "background",
+ *        "bodyClass"}]} (computed text colour of the first visible match per frame, and the first opaque background
+ *        behind it, so a test can check contrast under the real theme)
  * @param {{ getPage: () => import('playwright-core').Page | undefined, screenshotDir: string }} options
  */
 export async function startControlServer(options) {
@@ -247,6 +250,31 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
       return { clicked: 1 };
     }
     return { clicked: 0 };
+  }
+  if (url === '/colors') {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const frames = [];
+    for (const frame of page.frames()) {
+      if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
+      const target = frame.locator(request.selector).filter({ visible: true }).first();
+      if ((await target.count().catch(() => 0)) === 0) continue;
+      const found = await target
+        .evaluate((element) => {
+          let background = 'rgb(0, 0, 0)';
+          for (let at = element; at; at = at.parentElement) {
+            const c = getComputedStyle(at).backgroundColor;
+            const alpha = /rgba\([^)]*,\s*([\d.]+)\)/.exec(c);
+            if (c !== 'transparent' && (!alpha || Number(alpha[1]) > 0.5)) {
+              background = c;
+              break;
+            }
+          }
+          return { color: getComputedStyle(element).color, background, bodyClass: element.ownerDocument.body.className };
+        }, undefined, { timeout: 10_000 })
+        .catch(() => undefined);
+      if (found) frames.push({ url: frame.url(), ...found });
+    }
+    return { frames };
   }
   if (url === '/input') {
     if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');

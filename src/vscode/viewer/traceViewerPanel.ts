@@ -9,6 +9,7 @@ import type { Span, Trace } from '../../core/model/trace';
 import type { ViewerPipeline } from '../../core/export/viewerWorkerPipeline';
 import { operationKey, type FindingsForCode, type LoadedTrace, type OperationSample, type TraceRequest } from '../../core/export/viewerWorkerProtocol';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
+import { normalizeTraceId } from '../../core/model/ids';
 import { isViewerState, isViewToHostMessage, type EncodedHostToViewMessage, type HostToViewMessage, type ViewerState, type ViewToHostMessage } from '../../shared/protocol';
 import type { OpenedTrace, TraceOrigin, TracePresenter } from '../tracePresenter';
 import { renderPanelHtml } from './panelHtml';
@@ -124,6 +125,15 @@ export class TraceViewerPanel {
 
   get traceId(): string | undefined {
     return this.shown?.loaded.traceId;
+  }
+
+  /** The open panel showing this trace of this source, if any (a trace is one tab, as an editor is). */
+  static showing(traceId: string, source: string): { readonly panel: TraceViewerPanel; readonly loaded: LoadedTrace } | undefined {
+    for (const panel of TraceViewerPanel.open) {
+      const shown = panel.shown;
+      if (shown && !shown.compare && shown.loaded.traceId === traceId && shown.source === source) return { panel, loaded: shown.loaded };
+    }
+    return undefined;
   }
 
   /** Select a span in this panel. */
@@ -423,10 +433,18 @@ export class TraceViewerPresenter<L = unknown> implements TracePresenter {
 
   /** Fetched, parsed and analysed in the worker: the trace never comes onto this thread. */
   async showById(traceId: string, origin: TraceOrigin, signal?: AbortSignal): Promise<ShownById | undefined> {
+    const open = TraceViewerPanel.showing(normalizeTraceId(traceId), origin.source);
+    if (open) {
+      open.panel.panel.reveal(undefined, false);
+      return this.shownById(open.loaded, open.panel);
+    }
     const request = await this.deps.traceRequest?.(traceId, origin.source);
     if (!request) return undefined;
     const loaded = await this.deps.pipeline.load(request, signal);
-    const panel = TraceViewerPanel.show(this.extensionUri, { trace: loaded, source: origin.source }, this.deps);
+    return this.shownById(loaded, TraceViewerPanel.show(this.extensionUri, { trace: loaded, source: origin.source }, this.deps));
+  }
+
+  private shownById(loaded: LoadedTrace, panel: TraceViewerPanel): ShownById {
     const worker = this.deps.pipeline.worker;
     return {
       traceId: loaded.traceId,

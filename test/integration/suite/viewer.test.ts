@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startJaegerTestServer, type JaegerTestServer } from '../../support/jaegerTestServer';
 import { repoRoot } from '../../support/fixtures';
-import { click, input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { click, contrastRatio, elementColors, input, isWebHost, takeScreenshot, workbenchTexts, type ElementColors } from '../support/webHost';
 import { waitFor } from '../support/wait';
 import type { Trace } from '../../../src/core/model/trace';
 import { buildTrace, type SpanSpec } from '../../support/traceBuilder';
@@ -48,6 +48,11 @@ describe('trace viewer in VS Code', function () {
     await waitFor(async () => (await texts('.sl-row-count')).some((t) => /\b8 rows\b/.test(t)), 'row count 8 in the viewer', 30_000);
     const ops = await texts('.sl-row .sl-op');
     assert.equal(ops.filter((t) => t === 'HikariProxyPreparedStatement.executeQuery').length, 2, ops.join(' | '));
+    // Opening it again (here in another of the forms people paste) brings its tab to the front rather than a second one.
+    const opened = await vscode.commands.executeCommand<{ traceId: string; spanCount: number }>('spanlens.openTraceById', trace.traceId.toUpperCase());
+    assert.deepEqual(opened, { traceId: trace.traceId, spanCount: 8 });
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith(`Trace ${trace.traceId.slice(-8)}`));
+    assert.equal(tabs.length, 1, tabs.map((t) => t.label).join(' | '));
   });
 
   it('collapses and expands the tree', async () => {
@@ -69,6 +74,34 @@ describe('trace viewer in VS Code', function () {
     const line = vscode.window.activeTextEditor!.selection.active.line;
     assert.match(vscode.window.activeTextEditor!.document.lineAt(line).text, /executeQuery/);
   });
+  it('stays legible in the high-contrast theme', async () => {
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    await vscode.commands.executeCommand('spanlens.openTraceById', trace.traceId);
+    await waitFor(async () => (await texts('.sl-row-count')).some((t) => /\b8 rows\b/.test(t)), 'the viewer in front');
+    await workbench.update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
+    try {
+      const colorsOf = async (selector: string): Promise<ElementColors | undefined> =>
+        ((await elementColors(selector)) ?? []).find((f) => f.bodyClass.split(/\s+/).includes('vscode-high-contrast'));
+      await waitFor(async () => (await colorsOf('.sl-row .sl-op')) !== undefined, 'the webview switched to high contrast');
+      // High-contrast themes are black; text must keep at least the WCAG AAA ratio for normal text (7:1).
+      // A selected row, as a person reading a span's details has.
+      assert.ok(await input('.sl-find-input', { value: 'executeQuery' }));
+      await waitFor(async () => (await colorsOf('.sl-row.is-selected .sl-op')) !== undefined, 'a selected row');
+      const selectors = ['.sl-row .sl-op', '.sl-row .sl-dur', '.sl-row.is-selected .sl-op', '.sl-tick-label', '.sl-stat-value', '.sl-chip-name'];
+      selectors.push('.sl-trace-id', '.sl-count', '.sl-button.sl-secondary:not(:disabled)', '.sl-button:not(.sl-secondary)', '.sl-find-input', '.sl-tab.is-active');
+      selectors.push('.sl-facts dd', '.sl-attr-key');
+      for (const selector of selectors) {
+        const colors = await colorsOf(selector);
+        assert.ok(colors, `${selector} is on screen`);
+        const ratio = contrastRatio(colors.color, colors.background);
+        assert.ok(ratio >= 7, `${selector}: ${colors.color} on ${colors.background} has contrast ${ratio.toFixed(2)}`);
+      }
+      await takeScreenshot('viewer-high-contrast');
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('puts the findings of a trace the viewer fetched itself (off the main thread) on the code', async () => {
     // An N+1 under customers-service's executeQuery (hikari.ts): six sequential queries differing only by literals.
     const now = Date.now() * 1000;

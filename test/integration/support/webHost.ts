@@ -90,3 +90,37 @@ export async function input(selector: string, action: { value?: string; press?: 
   const reply = await control<{ found: number }>('/input', { selector, ...action }, signal);
   return (reply?.found ?? 0) > 0;
 }
+
+export interface ElementColors {
+  url: string;
+  /** Computed text colour, e.g. `rgb(255, 255, 255)`. */
+  color: string;
+  /** The first opaque background behind the element. */
+  background: string;
+  /** The class of the frame's body (VS Code puts the theme kind there, e.g. `vscode-high-contrast`). */
+  bodyClass: string;
+}
+
+/** Colours of the first visible match of `selector` in each frame, under the theme VS Code applies. */
+export async function elementColors(selector: string, options: { frameUrlIncludes?: string; signal?: AbortSignal } = {}): Promise<ElementColors[] | undefined> {
+  const reply = await control<{ frames: ElementColors[] }>(
+    '/colors',
+    { selector, ...(options.frameUrlIncludes ? { frameUrlIncludes: options.frameUrlIncludes } : {}) },
+    options.signal,
+  );
+  return reply?.frames;
+}
+
+/** WCAG 2 contrast ratio of two CSS `rgb()`/`rgba()` colours. */
+export function contrastRatio(foreground: string, background: string): number {
+  const luminance = (css: string): number => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const x = Number(v) / 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+  };
+  const a = luminance(foreground);
+  const b = luminance(background);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
