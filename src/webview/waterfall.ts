@@ -14,6 +14,7 @@ const MIN_INDENT_PX = 6;
 /** Indentation never takes more than this share of the name column, so names stay readable in deep traces. */
 const MAX_INDENT_SHARE = 0.45;
 const LABEL_CHAR_PX = 7;
+const MAX_EVENT_MARKS = 64;
 
 interface RowSlot {
   readonly root: HTMLDivElement;
@@ -26,6 +27,8 @@ interface RowSlot {
   readonly err: HTMLSpanElement;
   readonly bar: HTMLDivElement;
   readonly label: HTMLSpanElement;
+  /** Holds one mark per event (log) on the bar; its children are reused between rows. */
+  readonly marks: HTMLDivElement;
   /** What the slot shows now: row number, span, and the layout version it was drawn for. */
   row: number;
   span: number;
@@ -203,11 +206,12 @@ export class Waterfall {
     const area = el('div', 'sl-bar-area');
     const bar = el('div', 'sl-bar');
     const label = el('span', 'sl-dur');
-    area.append(bar, label);
+    const marks = el('div', 'sl-event-marks');
+    area.append(bar, marks, label);
     root.append(name, area);
     root.style.display = 'none';
     this.sizer.append(root);
-    const slot: RowSlot = { root, name, toggle, swatch, service, op, deep, err, bar, label, row: -1, span: -1, layoutKey: '' };
+    const slot: RowSlot = { root, name, toggle, swatch, service, op, deep, err, bar, label, marks, row: -1, span: -1, layoutKey: '' };
     this.slotBySpanElement.set(root, slot);
     return slot;
   }
@@ -301,6 +305,7 @@ export class Waterfall {
     const ext = barExtent(start, duration, window);
     const label = formatDuration(duration);
     setText(slot.label, label);
+    this.drawEventMarks(slot, span);
     if (!ext) {
       slot.bar.style.display = 'none';
       slot.label.style.left = start > window.to ? `${this.timelineWidth - label.length * LABEL_CHAR_PX - 4}px` : '4px';
@@ -318,6 +323,40 @@ export class Waterfall {
     const inside = rightSpace < labelWidth && left < labelWidth;
     toggleClass(slot.label, 'is-inside', inside);
     slot.label.style.left = inside ? `${Math.max(left + 2, left + width - labelWidth)}px` : rightSpace >= labelWidth ? `${left + width + 4}px` : `${left - labelWidth}px`;
+  }
+
+  /**
+   * A tick on the bar at each event's time, as Jaeger UI marks logs; exceptions in the error colour. Events that fall
+   * on the same pixel share a tick, and a span with thousands of events still draws at most MAX_EVENT_MARKS.
+   */
+  private drawEventMarks(slot: RowSlot, span: number): void {
+    const { store, window } = this.state;
+    const payload = store.payload;
+    const from = payload.spans.eventStart[span]!;
+    const to = payload.spans.eventStart[span + 1]!;
+    const extent = window.to - window.from;
+    let drawn = 0;
+    let lastX = Number.NEGATIVE_INFINITY;
+    for (let e = from; e < to && drawn < MAX_EVENT_MARKS && extent > 0; e++) {
+      const time = payload.events.time[e]!;
+      if (time < window.from || time > window.to) continue;
+      const x = Math.round(((time - window.from) / extent) * this.timelineWidth);
+      const name = payload.strings[payload.events.name[e]!] ?? '';
+      const exception = name === 'exception';
+      if (x - lastX < 2 && !exception) continue;
+      lastX = x;
+      let mark = slot.marks.children[drawn] as HTMLElement | undefined;
+      if (!mark) {
+        mark = el('span', 'sl-event-mark');
+        slot.marks.append(mark);
+      }
+      mark.style.display = '';
+      mark.style.transform = `translateX(${x - 1}px)`;
+      toggleClass(mark, 'is-exception', exception);
+      if (mark.title !== name) mark.title = name;
+      drawn++;
+    }
+    for (let k = drawn; k < slot.marks.children.length; k++) (slot.marks.children[k] as HTMLElement).style.display = 'none';
   }
 
   /** Selection / find / critical-path classes: cheap toggles, run for every visible row each frame. */

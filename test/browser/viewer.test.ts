@@ -7,7 +7,9 @@ import { SpanStore } from '../../src/shared/viewModel';
 import { findSpans } from '../../src/shared/viewModelFind';
 import { selfTimeTable } from '../../src/shared/viewModelTables';
 import type { TracePayload } from '../../src/shared/viewModelPayload';
+import type { SpanEvent } from '../../src/core/model/trace';
 import { readFixture } from '../support/fixtures';
+import { buildTrace } from '../support/traceBuilder';
 import { exportedPage, launchChromium, openPage, pageErrors, PageServer } from './support/browser';
 
 const fixturePayload = (rel: string, index = 0): TracePayload => buildAnalyzedPayload(parseTraceDocument(readFixture(rel), rel)[index]!, { source: rel.split('/').pop()! });
@@ -280,6 +282,43 @@ describe('trace viewer (exported page in Chromium)', function () {
       await goToSpan.first().click();
       assert.notEqual(await page.locator('.sl-facts dd').first().textContent(), store.spanId(withLinks));
     }
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  it('marks events on the bars: one tick per event time, exceptions in the error colour, at most 64 per bar', async () => {
+    const t0 = 1_700_000_000_000_000;
+    const bare = buildTrace([
+      { id: 'root', name: 'root', start: t0, duration: 10_000 },
+      { id: 'logs', parent: 'root', name: 'with-logs', start: t0 + 1_000, duration: 8_000 },
+      { id: 'quiet', parent: 'root', name: 'without-events', start: t0 + 2_000, duration: 3_000 },
+      { id: 'chatty', parent: 'root', name: 'chatty', start: t0 + 1_000, duration: 8_000 },
+    ]);
+    const events: Record<string, SpanEvent[]> = {
+      'with-logs': [
+        { timeUs: t0 + 2_000, name: 'cache miss', attributes: [] },
+        { timeUs: t0 + 5_000, name: 'retry', attributes: [] },
+        { timeUs: t0 + 8_500, name: 'exception', attributes: [{ key: 'exception.message', value: '<img src=x onerror=alert(1)>', type: 'string' }] },
+      ],
+      // 1,000 events 8 µs apart: many share a pixel, and the cap holds.
+      chatty: Array.from({ length: 1_000 }, (_, i) => ({ timeUs: t0 + 1_000 + i * 8, name: `tick ${i}`, attributes: [] })),
+    };
+    const trace = { ...bare, spans: bare.spans.map((sp) => ({ ...sp, events: events[sp.name] ?? [] })) };
+    const payload = buildAnalyzedPayload(trace, { source: 'hand-built' });
+    const page = await openPage(browser, server.add(await exportedPage(payload)));
+    await page.waitForSelector('.sl-row .sl-op');
+    const row = (name: string) => page.locator('.sl-row', { has: page.locator('.sl-op', { hasText: new RegExp(`^${name}$`) }) });
+    const marks = (name: string) => row(name).locator('.sl-event-mark').filter({ visible: true });
+    assert.equal(await marks('with-logs').count(), 3);
+    assert.deepEqual(await marks('with-logs').evaluateAll((m) => m.map((e) => (e as HTMLElement).title)), ['cache miss', 'retry', 'exception']);
+    assert.equal(await row('with-logs').locator('.sl-event-mark.is-exception').count(), 1);
+    assert.equal(await marks('without-events').count(), 0);
+    const chatty = await marks('chatty').count();
+    assert.ok(chatty > 10 && chatty <= 64, `${chatty} marks for 1,000 events`);
+    // Ticks sit at the events' times: the "retry" tick is in the middle of the 10 ms timeline.
+    const [area, retry] = await Promise.all([row('with-logs').locator('.sl-bar-area').boundingBox(), marks('with-logs').nth(1).boundingBox()]);
+    const at = (retry!.x + retry!.width / 2 - area!.x) / area!.width;
+    assert.ok(Math.abs(at - 0.5) < 0.02, `retry at ${at.toFixed(3)} of the timeline`);
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });
