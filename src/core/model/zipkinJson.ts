@@ -27,6 +27,8 @@ interface ZipkinSpan {
   tags: Record<string, string>;
   annotations: { timestamp: number; value: string }[];
   shared: boolean;
+  /** B3's debug flag ("X-B3-Flags: 1"): the span was force-sampled, past any sampler. */
+  debug: boolean;
   /** How many reported pieces were merged into this span. */
   pieces: number;
 }
@@ -116,6 +118,7 @@ function readSpan(value: unknown, where: string, origin: string): ZipkinSpan {
     annotations,
     // Zipkin: shared marks the server side; a client marked shared is a reporting mistake.
     shared: value['shared'] === true && kind !== 'CLIENT',
+    debug: value['debug'] === true,
     pieces: 1,
   };
 }
@@ -243,6 +246,7 @@ function mergeInto(target: ZipkinSpan, piece: ZipkinSpan): void {
   target.annotations = [...target.annotations, ...piece.annotations.filter((a) => !seen.has(`${a.timestamp}\u0000${a.value}`))];
   target.annotations.sort((a, b) => a.timestamp - b.timestamp || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   target.shared = target.shared || piece.shared;
+  target.debug = target.debug || piece.debug;
 }
 
 function toSpan(z: ZipkinSpan, traceId: string, resources: Map<string, readonly Attribute[]>): Span {
@@ -303,6 +307,9 @@ function toSpan(z: ZipkinSpan, traceId: string, resources: Map<string, readonly 
     events,
     links: [],
     warnings,
+    // Zipkin v2 carries no sampled flag (a reported span was sampled); a debug span was forced, which Jaeger records as
+    // flags sampled|debug (1|2). Other spans stay without flags, so sampling checks leave them alone.
+    ...(z.debug ? { flags: 3 } : {}),
   });
 }
 

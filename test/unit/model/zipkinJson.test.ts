@@ -129,6 +129,23 @@ describe('Zipkin v2 JSON', () => {
     assert.deepEqual(y!.status, { code: SpanStatusCode.ERROR });
   });
 
+  it('records a debug span as force-sampled (flags sampled|debug), and leaves other spans without flags', () => {
+    const [trace] = parseZipkinJson(
+      [
+        { traceId: 'd', id: '1', name: 'root', kind: 'SERVER', timestamp: 100, duration: 50, debug: true, localEndpoint: { serviceName: 'a' } },
+        { traceId: 'd', id: '2', parentId: '1', name: 'call', kind: 'CLIENT', timestamp: 110, duration: 10, localEndpoint: { serviceName: 'a' } },
+        // The same span reported in two pieces, only one carrying the flag.
+        { traceId: 'd', id: '3', parentId: '1', name: 'work', timestamp: 120, localEndpoint: { serviceName: 'a' } },
+        { traceId: 'd', id: '3', parentId: '1', name: 'work', duration: 5, debug: true, localEndpoint: { serviceName: 'a' } },
+      ],
+      'debug.json',
+    );
+    const byId = new Map(trace!.spans.map((s) => [s.spanId, s]));
+    assert.equal(byId.get('0000000000000001')!.flags, 3);
+    assert.equal('flags' in byId.get('0000000000000002')!, false);
+    assert.equal(byId.get('0000000000000003')!.flags, 3);
+  });
+
   it('backfills the parent of a shared server half from its client half, and the shared flag when missing', () => {
     const [trace] = parseZipkinJson(
       [
