@@ -7,6 +7,7 @@ import { parseTraceDocument } from '../../src/core/model/traceDocument';
 import { buildAnalyzedPayload } from '../../src/core/export/payloadAnalysis';
 import { SpanStore } from '../../src/shared/viewModel';
 import { readFixture } from '../support/fixtures';
+import { contrastRatio } from '../support/contrast';
 import { exportedPage, launchChromium, openPage, PageServer, screenshotPath } from './support/browser';
 
 /** WCAG contrast ratio between the computed colour of `selector`'s text and the first opaque background behind it. */
@@ -23,16 +24,7 @@ async function contrast(page: Page, selector: string): Promise<number> {
     }
     return [getComputedStyle(el).color, 'rgb(0, 0, 0)'];
   }, selector);
-  const lum = (c: string): number => {
-    const [r, g, b] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const x = Number(v) / 255;
-      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  };
-  const a = lum(fgText);
-  const b = lum(bgText);
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  return contrastRatio(fgText, bgText);
 }
 
 describe('trace viewer screenshots (light and dark)', function () {

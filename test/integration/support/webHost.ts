@@ -3,6 +3,7 @@
 // extension host cannot do: screenshots and reading text out of the workbench and its webview iframes. Under
 // @vscode/test-electron there is no browser to drive; these helpers then return undefined and tests should skip.
 import Mocha from 'mocha';
+export { contrastRatio } from '../../support/contrast';
 
 const CONTROL_TIMEOUT_MS = 30_000;
 
@@ -109,18 +110,4 @@ export async function elementColors(selector: string, options: { frameUrlInclude
     options.signal,
   );
   return reply?.frames;
-}
-
-/** WCAG 2 contrast ratio of two CSS `rgb()`/`rgba()` colours. */
-export function contrastRatio(foreground: string, background: string): number {
-  const luminance = (css: string): number => {
-    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const x = Number(v) / 255;
-      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
-  };
-  const a = luminance(foreground);
-  const b = luminance(background);
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }
