@@ -13,6 +13,8 @@ export interface FlagSpec {
   readonly valued: readonly string[];
   /** Flags without a value, e.g. ['--json']. */
   readonly boolean: readonly string[];
+  /** How many positional arguments the command takes at most; more are a usage error. Unlimited when absent. */
+  readonly maxPositionals?: number;
 }
 
 /** Parses `--flag value`, `--flag=value` and boolean flags; unknown flags are a usage error. */
@@ -47,5 +49,7 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
       throw new UsageError(`unknown option ${name}`);
     }
   }
+  const extra = spec.maxPositionals === undefined ? undefined : positionals[spec.maxPositionals];
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
   return { positionals, flags, repeated };
 }

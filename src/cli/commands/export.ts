@@ -31,10 +31,9 @@ export function createExportCommand(assets: () => ViewerAssets = readViewerAsset
       SOURCE_USAGE,
     ].join('\n'),
     async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-      const args = parseArgs(argv, { valued: [...SOURCE_VALUED_FLAGS, '--html', '--trace-id', '--compare'], boolean: SOURCE_BOOLEAN_FLAGS });
-      const [target, extra] = args.positionals;
+      const args = parseArgs(argv, { valued: [...SOURCE_VALUED_FLAGS, '--html', '--trace-id', '--compare'], boolean: SOURCE_BOOLEAN_FLAGS, maxPositionals: 1 });
+      const [target] = args.positionals;
       if (target === undefined || target.trim() === '') throw new UsageError('missing TRACE (a trace file or trace id)');
-      if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
       const out = args.flags.get('--html');
       if (out === undefined || out.trim() === '') throw new UsageError('missing --html OUT.html');
       const flags = readSourceFlags(args);

@@ -15,10 +15,9 @@ export const operationsCommand: CliCommand = {
     SOURCE_USAGE,
   ].join('\n'),
   async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS });
-    const [service, extra] = args.positionals;
+    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS, maxPositionals: 1 });
+    const [service] = args.positionals;
     if (service === undefined || service.trim() === '') throw new UsageError('missing SERVICE');
-    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
     const flags = readSourceFlags(args);
     const operations = await openSourceFromFlags(flags).operations(service, signal);
     if (flags.json) {

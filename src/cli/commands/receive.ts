@@ -37,8 +37,8 @@ export const receiveCommand: CliCommand = {
     const args = parseArgs(argv, {
       valued: ['--port', '--query-port', '--host', '--max-spans', '--persist', '--duration'],
       boolean: ['--verbose', '--json'],
+      maxPositionals: 0,
     });
-    if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
     const port = portFlag(args.flags.get('--port'), '--port', DEFAULT_RECEIVER_PORT);
     const queryPort = portFlag(args.flags.get('--query-port'), '--query-port', DEFAULT_QUERY_PORT);
     const host = args.flags.get('--host') ?? DEFAULT_RECEIVER_HOST;

@@ -34,8 +34,8 @@ export const searchCommand: CliCommand = {
     const args = parseArgs(argv, {
       valued: [...SOURCE_VALUED_FLAGS, '--service', '--operation', '--tag', '--min-duration', '--max-duration', '--lookback', '--limit'],
       boolean: SOURCE_BOOLEAN_FLAGS,
+      maxPositionals: 0,
     });
-    if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
     const query = readQuery(args.flags, args.repeated.get('--tag') ?? [], Date.now() * 1000);
     const flags = readSourceFlags(args);
     const summaries = await openSourceFromFlags(flags).searchSummaries(query, signal);

@@ -1,5 +1,4 @@
 import type { CliCommand, CliIo } from '../io';
-import { UsageError } from '../io';
 import { parseArgs } from '../args';
 import { SOURCE_BOOLEAN_FLAGS, SOURCE_USAGE, SOURCE_VALUED_FLAGS, openSourceFromFlags, printable, readSourceFlags } from '../sourceOptions';
 
@@ -8,8 +7,7 @@ export const servicesCommand: CliCommand = {
   summary: 'list the services the trace source knows',
   usage: ['Usage: spanlens services [options]', '', 'Lists service names, one per line (--json: an array of strings).', '', 'Options:', SOURCE_USAGE].join('\n'),
   async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS });
-    if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS, maxPositionals: 0 });
     const flags = readSourceFlags(args);
     const services = await openSourceFromFlags(flags).services(signal);
     if (flags.json) io.out(JSON.stringify(services, null, 2));

@@ -24,10 +24,9 @@ export const traceCommand: CliCommand = {
     SOURCE_USAGE,
   ].join('\n'),
   async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS });
-    const [target, extra] = args.positionals;
+    const args = parseArgs(argv, { valued: SOURCE_VALUED_FLAGS, boolean: SOURCE_BOOLEAN_FLAGS, maxPositionals: 1 });
+    const [target] = args.positionals;
     if (target === undefined || target.trim() === '') throw new UsageError('missing trace ID or FILE');
-    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
     const flags = readSourceFlags(args);
     let traces: Trace[];
     if (isFile(target)) {

@@ -136,6 +136,25 @@ describe('CLI query commands: services, operations, search, trace', () => {
     });
   });
 
+  it('an argument beyond what a command takes: exit 2 naming it, before any request', async () => {
+    const source = ['--source', server.url];
+    const cases: string[][] = [
+      ['services', 'extra', ...source],
+      ['operations', 'svc', 'extra', ...source],
+      ['search', '--service', 's', 'extra', ...source],
+      ['trace', '0123456789abcdef', 'extra', ...source],
+      ['export', '0123456789abcdef', 'extra', '--html', 'out.html', ...source],
+      ['receive', 'extra'],
+    ];
+    for (const args of cases) {
+      const before = server.requests.length;
+      const r = await run(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, new RegExp(`^spanlens ${args[0]}: unexpected argument 'extra'\\n`), args.join(' '));
+      assert.equal(server.requests.length, before, args.join(' '));
+    }
+  });
+
   describe('search', () => {
     const gatewayTraces = () => server.traces.filter((t) => t.spans.some((s) => s.service === 'api-gateway'));
 
