@@ -224,7 +224,7 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
     return { path };
   }
   if (url === '/text') {
-    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    requireSelector(request);
     const frames = [];
     for (const frame of page.frames()) {
       if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
@@ -241,23 +241,17 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
     return {};
   }
   if (url === '/click') {
-    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
-    for (const frame of page.frames()) {
-      if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
-      const target = frame.locator(request.selector).filter({ visible: true }).first();
-      if ((await target.count()) === 0) continue;
+    requireSelector(request);
+    for await (const { target } of firstVisibleMatches(page, request)) {
       await target.click({ timeout: 10_000 });
       return { clicked: 1 };
     }
     return { clicked: 0 };
   }
   if (url === '/colors') {
-    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    requireSelector(request);
     const frames = [];
-    for (const frame of page.frames()) {
-      if (request.frameUrlIncludes && !frame.url().includes(request.frameUrlIncludes)) continue;
-      const target = frame.locator(request.selector).filter({ visible: true }).first();
-      if ((await target.count().catch(() => 0)) === 0) continue;
+    for await (const { frame, target } of firstVisibleMatches(page, request)) {
       const found = await target
         .evaluate((element) => {
           let background = 'rgb(0, 0, 0)';
@@ -277,10 +271,8 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
     return { frames };
   }
   if (url === '/input') {
-    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
-    for (const frame of page.frames()) {
-      const target = frame.locator(request.selector).filter({ visible: true }).first();
-      if ((await target.count()) === 0) continue;
+    requireSelector(request);
+    for await (const { target } of firstVisibleMatches(page, request)) {
       if (typeof request.value === 'string') await target.fill(request.value, { timeout: 10_000 });
       if (typeof request.press === 'string') await target.press(request.press, { timeout: 10_000 });
       return { found: 1 };
@@ -288,6 +280,22 @@ async function handleControlRequest(url, body, { getPage, screenshotDir }) {
     return { found: 0 };
   }
   throw new Error(`unknown control request ${url}`);
+}
+
+function requireSelector(request) {
+  if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+}
+
+/**
+ * Per frame (those whose URL contains `frameUrlIncludes`, when given), the first visible element matching `selector`;
+ * frames without one are skipped (a frame that went away meanwhile counts as without one).
+ */
+async function* firstVisibleMatches(page, { selector, frameUrlIncludes }) {
+  for (const frame of page.frames()) {
+    if (frameUrlIncludes && !frame.url().includes(frameUrlIncludes)) continue;
+    const target = frame.locator(selector).filter({ visible: true }).first();
+    if ((await target.count().catch(() => 0)) > 0) yield { frame, target };
+  }
 }
 
 async function closeQuietly(host) {
