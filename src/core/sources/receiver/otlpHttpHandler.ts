@@ -4,6 +4,7 @@ import { describeError } from '../../errors';
 import type { TraceStore } from './traceStore';
 import { type OtlpBodyFormat, decodeExportRequest, MalformedExportError } from './exportRequest';
 import { encodeExportTraceResponse, encodeRpcStatus } from './otlpProtobuf';
+import { type LocalRequestGuard, createLocalRequestGuard } from './localRequestGuard';
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 export const OTLP_TRACES_PATH = '/v1/traces';
@@ -11,6 +12,7 @@ export const OTLP_TRACES_PATH = '/v1/traces';
 /** google.rpc.Code values used in error bodies. */
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_NOT_FOUND = 5;
+const RPC_PERMISSION_DENIED = 7;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_UNIMPLEMENTED = 12;
 const RPC_INTERNAL = 13;
@@ -29,6 +31,8 @@ export interface OtlpHttpHandlerOptions {
   /** Largest body accepted, before and after decompression. */
   readonly maxBodyBytes?: number;
   readonly onExport?: (outcome: ExportOutcome) => void;
+  /** Who may send (see localRequestGuard.ts). Default: requests addressed to loopback from programs or loopback pages. */
+  readonly guard?: LocalRequestGuard;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,10 +44,12 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  * The OTLP/HTTP trace endpoint (spec: opentelemetry.io/docs/specs/otlp/#otlphttp): POST /v1/traces with a
  * protobuf or JSON ExportTraceServiceRequest, optionally gzip/deflate encoded. Answers in the request's encoding:
  * 200 with ExportTraceServiceResponse (partial success for invalid spans), or an error with a google.rpc.Status
- * (400 malformed, 404 path, 405 method, 413 too large, 415 content type/encoding). Never throws.
+ * (400 malformed, 403 foreign Host or Origin, 404 path, 405 method, 413 too large, 415 content type/encoding).
+ * Pages served from this machine get CORS answers (preflight included), so browser exporters work. Never throws.
  */
 export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandlerOptions = {}): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const guard = options.guard ?? createLocalRequestGuard('127.0.0.1', 'the Span Lens receiver');
   const report = (outcome: ExportOutcome): void => {
     try {
       options.onExport?.(outcome);
@@ -52,7 +58,7 @@ export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandle
     }
   };
   return (req, res) => {
-    handle(req, res, store, maxBodyBytes, report).catch((e: unknown) => {
+    handle(req, res, store, maxBodyBytes, guard, report).catch((e: unknown) => {
       // Only reached on a bug; the sender still gets an answer and the server keeps serving.
       if (!res.headersSent) sendStatus(res, 'json', 500, RPC_INTERNAL, `internal error: ${describeError(e)}`);
       else res.destroy();
@@ -65,6 +71,7 @@ async function handle(
   res: ServerResponse,
   store: TraceStore,
   maxBodyBytes: number,
+  guard: LocalRequestGuard,
   report: (o: ExportOutcome) => void,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
@@ -75,10 +82,17 @@ async function handle(
     sendStatus(res, answerFormat, status, rpcCode, message);
     report({ status, acceptedSpans: 0, rejectedSpans: 0, storedSpans: 0, message });
   };
+  const verdict = guard(req.headers);
+  if (!verdict.allowed) return fail(403, RPC_PERMISSION_DENIED, verdict.message);
+  if (verdict.corsOrigin !== undefined) {
+    res.setHeader('Access-Control-Allow-Origin', verdict.corsOrigin);
+    res.setHeader('Vary', 'Origin');
+  }
   if (path !== OTLP_TRACES_PATH && path !== `${OTLP_TRACES_PATH}/`) {
     const hint = path === '/v1/metrics' || path === '/v1/logs' ? ' (this receiver accepts traces only)' : '';
     return fail(404, RPC_NOT_FOUND, `${path} not found${hint}: send traces to POST ${OTLP_TRACES_PATH}`);
   }
+  if (req.method === 'OPTIONS' && verdict.corsOrigin !== undefined) return answerPreflight(req, res);
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return fail(405, RPC_UNIMPLEMENTED, `${req.method ?? ''} is not allowed: send traces with POST ${OTLP_TRACES_PATH}`);
@@ -127,6 +141,18 @@ async function handle(
     storedSpans: added.stored,
     message: decoded.errorMessage,
   });
+}
+
+/** A CORS preflight from an allowed page (a browser exporter sends JSON or protobuf, which needs one). */
+function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  discardBody(req, res);
+  const requested = req.headers['access-control-request-headers'];
+  res.statusCode = 204;
+  res.setHeader('Access-Control-Allow-Methods', 'POST');
+  // Header names only (token characters and commas): the value is echoed back.
+  if (requested && /^[A-Za-z0-9!#$%&'*+.^_`|~,\s-]+$/.test(requested)) res.setHeader('Access-Control-Allow-Headers', requested);
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.end();
 }
 
 function jsonExportResponse(rejectedSpans: number, errorMessage: string): object {

@@ -4,6 +4,7 @@ import { describeError } from '../../errors';
 import { type TraceStoreLimits, TraceStore } from './traceStore';
 import { type ExportOutcome, createOtlpHttpHandler, OTLP_TRACES_PATH } from './otlpHttpHandler';
 import { closeServer, listen } from './listen';
+import { createLocalRequestGuard } from './localRequestGuard';
 import { readSnapshot, writeSnapshot } from './snapshot';
 
 export const DEFAULT_RECEIVER_HOST = '127.0.0.1';
@@ -59,6 +60,7 @@ export class OtlpReceiver {
       createOtlpHttpHandler(store, {
         ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
         ...(options.onExport ? { onExport: options.onExport } : {}),
+        guard: createLocalRequestGuard(host, 'the Span Lens receiver'),
       }),
     );
     // Exporters keep connections alive between batches; an idle one must not keep the receiver from stopping.
