@@ -5,6 +5,7 @@ import type { TraceStore } from './traceStore';
 import { type OtlpBodyFormat, decodeExportRequest, MalformedExportError } from './exportRequest';
 import { encodeExportTraceResponse, encodeRpcStatus } from './otlpProtobuf';
 import { type LocalRequestGuard, createLocalRequestGuard } from './localRequestGuard';
+import { capLossMessage } from './storeReport';
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 export const OTLP_TRACES_PATH = '/v1/traces';
@@ -21,9 +22,12 @@ const RPC_INTERNAL = 13;
 export interface ExportOutcome {
   readonly status: number;
   readonly acceptedSpans: number;
+  /** Invalid spans, and valid ones the store could not keep (their trace alone exceeds the cap). */
   readonly rejectedSpans: number;
   readonly storedSpans: number;
-  /** Why the request failed or spans were rejected; empty when all went in. */
+  /** Spans of older traces evicted to make room for this request's. */
+  readonly evictedSpans: number;
+  /** Why the request failed, spans were rejected, values replaced or older spans evicted; empty when all went in. */
   readonly message: string;
 }
 
@@ -33,6 +37,8 @@ export interface OtlpHttpHandlerOptions {
   readonly onExport?: (outcome: ExportOutcome) => void;
   /** Who may send (see localRequestGuard.ts). Default: requests addressed to loopback from programs or loopback pages. */
   readonly guard?: LocalRequestGuard;
+  /** How users raise the store's caps, quoted when evictions are reported. Default: the VS Code settings. */
+  readonly capHint?: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -50,6 +56,7 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandlerOptions = {}): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const guard = options.guard ?? createLocalRequestGuard('127.0.0.1', 'the Span Lens receiver');
+  const capHint = options.capHint ?? 'the settings spanlens.receiver.maxSpans and spanlens.receiver.maxMemoryMiB';
   const report = (outcome: ExportOutcome): void => {
     try {
       options.onExport?.(outcome);
@@ -58,7 +65,7 @@ export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandle
     }
   };
   return (req, res) => {
-    handle(req, res, store, maxBodyBytes, guard, report).catch((e: unknown) => {
+    handle(req, res, store, { maxBodyBytes, guard, capHint }, report).catch((e: unknown) => {
       // Only reached on a bug; the sender still gets an answer and the server keeps serving.
       if (!res.headersSent) sendStatus(res, 'json', 500, RPC_INTERNAL, `internal error: ${describeError(e)}`);
       else res.destroy();
@@ -70,17 +77,17 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   store: TraceStore,
-  maxBodyBytes: number,
-  guard: LocalRequestGuard,
+  settings: { readonly maxBodyBytes: number; readonly guard: LocalRequestGuard; readonly capHint: string },
   report: (o: ExportOutcome) => void,
 ): Promise<void> {
+  const { maxBodyBytes, guard } = settings;
   const path = (req.url ?? '/').split('?')[0]!;
   const format = bodyFormat(req.headers['content-type']);
   const answerFormat: OtlpBodyFormat = format ?? 'json';
   const fail = (status: number, rpcCode: number, message: string): void => {
     discardBody(req, res);
     sendStatus(res, answerFormat, status, rpcCode, message);
-    report({ status, acceptedSpans: 0, rejectedSpans: 0, storedSpans: 0, message });
+    report({ status, acceptedSpans: 0, rejectedSpans: 0, storedSpans: 0, evictedSpans: 0, message });
   };
   const verdict = guard(req.headers);
   if (!verdict.allowed) return fail(403, RPC_PERMISSION_DENIED, verdict.message);
@@ -129,17 +136,24 @@ async function handle(
   }
   const added = store.add(decoded.traces);
   store.noteRejected(decoded.rejectedSpans);
+  store.noteDroppedValues(decoded.droppedValues);
+  // Spans the store could not keep are as lost to the sender as invalid ones: counted as rejected (OTLP's only
+  // count); evictions of older traces are a warning in the message (rejected_spans 0 with a message is how OTLP
+  // says "accepted, but look").
+  const rejectedSpans = decoded.rejectedSpans + added.dropped;
+  const message = [decoded.errorMessage, capLossMessage(added, store.stats(), settings.capHint)].filter(Boolean).join('; ');
   const payload =
     format === 'protobuf'
-      ? Buffer.from(encodeExportTraceResponse(decoded.rejectedSpans, decoded.errorMessage))
-      : Buffer.from(JSON.stringify(jsonExportResponse(decoded.rejectedSpans, decoded.errorMessage)));
+      ? Buffer.from(encodeExportTraceResponse(rejectedSpans, message))
+      : Buffer.from(JSON.stringify(jsonExportResponse(rejectedSpans, message)));
   send(res, 200, format, payload);
   report({
     status: 200,
-    acceptedSpans: decoded.acceptedSpans,
-    rejectedSpans: decoded.rejectedSpans,
+    acceptedSpans: decoded.acceptedSpans - added.dropped,
+    rejectedSpans,
     storedSpans: added.stored,
-    message: decoded.errorMessage,
+    evictedSpans: added.evicted,
+    message,
   });
 }
 

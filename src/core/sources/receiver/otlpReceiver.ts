@@ -28,6 +28,8 @@ export interface OtlpReceiverOptions {
   readonly persistIntervalMs?: number;
   /** How users choose another port, quoted in the port-in-use message. Default: the VS Code setting. */
   readonly portHint?: string;
+  /** How users raise the store's caps, quoted in the OTLP answer once evictions start. Default: the VS Code settings. */
+  readonly capHint?: string;
   readonly log?: (message: string) => void;
   readonly onExport?: (outcome: ExportOutcome) => void;
 }
@@ -61,6 +63,7 @@ export class OtlpReceiver {
         ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
         ...(options.onExport ? { onExport: options.onExport } : {}),
         guard: createLocalRequestGuard(host, 'the Span Lens receiver'),
+        ...(options.capHint !== undefined ? { capHint: options.capHint } : {}),
       }),
     );
     // Exporters keep connections alive between batches; an idle one must not keep the receiver from stopping.
