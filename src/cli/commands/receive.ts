@@ -101,8 +101,14 @@ export const receiveCommand: CliCommand = {
     await api.close();
     await receiver.stop();
     const stats = receiver.store.stats();
-    if (json) io.out(JSON.stringify({ event: 'stopped', ...stats }));
+    const saveFailed = receiver.unsaved;
+    if (json) io.out(JSON.stringify({ event: 'stopped', ...stats, ...(persistTo ? { saved: !saveFailed } : {}) }));
     else io.out(describeStats(stats));
+    if (saveFailed) {
+      // The previous snapshot is intact (writes are atomic), but what came since is not in it: say so, fail.
+      io.err(`spanlens receive: the traces received since the last save are not in ${persistTo}: the final save failed (see above). The previous snapshot is unchanged.`);
+      return 1;
+    }
     return 0;
   },
 };

@@ -17,11 +17,20 @@ export interface ReceiveChild {
   kill(): void;
 }
 
-export async function startReceiveChild(args: readonly string[], timeoutMs = 30_000): Promise<ReceiveChild> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', CLI, 'receive', '--port', '0', '--query-port', '0', '--json', ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface ReceiveChildOptions {
+  /** Run under `ulimit -f` (KiB): a real limit on the size of files the process may write. */
+  readonly fileSizeLimitKiB?: number;
+  readonly timeoutMs?: number;
+}
+
+export async function startReceiveChild(args: readonly string[], options: ReceiveChildOptions = {}): Promise<ReceiveChild> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const argv = ['--require', 'tsx/cjs', CLI, 'receive', '--port', '0', '--query-port', '0', '--json', ...args];
+  const child =
+    options.fileSizeLimitKiB === undefined
+      ? spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+      : // bash counts ulimit -f in 1024-byte blocks; exec keeps the pid, so signals reach node itself.
+        spawn('bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, ...argv], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

@@ -5,7 +5,7 @@ import { type TraceStoreLimits, TraceStore } from './traceStore';
 import { type ExportOutcome, createOtlpHttpHandler, OTLP_TRACES_PATH } from './otlpHttpHandler';
 import { closeServer, listen } from './listen';
 import { createLocalRequestGuard } from './localRequestGuard';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { readSnapshot, removeStaleTemporaries, writeSnapshot } from './snapshot';
 
 export const DEFAULT_RECEIVER_HOST = '127.0.0.1';
 export const DEFAULT_RECEIVER_PORT = 4318;
@@ -104,6 +104,11 @@ export class OtlpReceiver {
     return `http://${this.address}`;
   }
 
+  /** When persisting: traces received since the last successful save (true after a save that failed). */
+  get unsaved(): boolean {
+    return this.options.persistTo !== undefined && this.dirty;
+  }
+
   get listening(): boolean {
     return !this.stopped && this.server.listening;
   }
@@ -145,6 +150,7 @@ export class OtlpReceiver {
   }
 
   private async load(file: string): Promise<void> {
+    await removeStaleTemporaries(file);
     const result = await readSnapshot(file);
     if (result.kind === 'corrupt') {
       const message = `Started with no traces: ${result.message}. It will be replaced when traces are saved next.`;
