@@ -12,6 +12,8 @@ export interface SpanLensConfig {
   /** Empty = resolve per file. */
   readonly serviceName: string;
   readonly requestTimeoutMs: number;
+  /** `spanlens.pathMappings`: recorded path prefix → workspace folder (variables resolved). */
+  readonly pathMappings: Readonly<Record<string, string>>;
 }
 
 export const CONFIG_SECTION = 'spanlens';
@@ -27,7 +29,16 @@ export function readConfig(): SpanLensConfig {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     serviceName: c.get<string>('serviceName', '').trim(),
     requestTimeoutMs: Math.max(100, c.get<number>('requestTimeoutMs', 10000)),
+    pathMappings: resolvePathMappingVariables(c.get<Record<string, unknown>>('pathMappings', {})),
   };
+}
+
+/** Keeps string values and resolves `${workspaceFolder}` (the first folder) in them. */
+function resolvePathMappingVariables(value: Record<string, unknown> | undefined): Record<string, string> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(value ?? {})) if (typeof to === 'string') out[from] = to.replace(/\$\{workspaceFolder\}/g, folder);
+  return out;
 }
 
 /**

@@ -35,9 +35,10 @@ export interface LensRow {
 const usage = [
   'Usage: spanlens lenses FILE... [options]',
   '',
-  'Finds the instrumented functions of TypeScript/JavaScript files (tracer.startActiveSpan/startSpan, span',
-  'decorators, withSpan-style wrappers, Express/Fastify/Koa/NestJS routes) and prints the latency the trace source',
-  'has for each: the figures the editor shows as CodeLens. Functions without data have count 0 and null figures.',
+  'Finds the instrumented functions of source files (TypeScript/JavaScript: tracer.startActiveSpan/startSpan, span',
+  'decorators, withSpan-style wrappers, Express/Fastify/Koa/NestJS routes; Python, Go and Java: their SDKs\' span',
+  'calls, decorators/annotations and web-framework routes) and prints the latency the trace source has for each:',
+  'the figures the editor shows as CodeLens. Functions without data have count 0 and null figures.',
   '',
   'Options:',
   '  --service S        service for every file (default: OTEL_SERVICE_NAME in .env files, else the nearest',
@@ -100,16 +101,16 @@ export const lensesCommand: CliCommand = {
     const texts = await Promise.all(
       files.map(async (f) => {
         const text = await readOptional(f);
-        if (text === undefined) throw new SpanLensError('not-found', `Cannot read ${f}: give the path of a TypeScript or JavaScript file.`, { file: f });
+        if (text === undefined) throw new SpanLensError('not-found', `Cannot read ${f}: give the path of a source file (TypeScript, JavaScript, Python, Go or Java).`, { file: f });
         return text;
       }),
     );
 
-    // The TypeScript compiler is loaded here, not when the CLI starts: other commands never pay for it. A plain
-    // require (esbuild turns it into a lazy module init) rather than import(), which Node would send through its ESM
-    // loader when the CLI runs from source.
+    // The parsers are loaded here, not when the CLI starts: other commands never pay for them. A plain require
+    // (esbuild turns it into a lazy module init) rather than import(), which Node would send through its ESM loader
+    // when the CLI runs from source.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { findInstrumentedFunctions } = require('../../core/code/instrumented/finder') as typeof import('../../core/code/instrumented/finder');
+    const { findInstrumentedFunctions } = require('../../core/code/codeIntel') as typeof import('../../core/code/codeIntel');
 
     const source = openSourceFromFlags(flags);
     const provider = new LatencyProvider(source, { lookbackMs, maxTracesPerQuery: limit });
@@ -117,7 +118,7 @@ export const lensesCommand: CliCommand = {
 
     const pending: Array<Promise<LensRow>> = [];
     for (const [i, file] of files.entries()) {
-      const functions = findInstrumentedFunctions(texts[i]!, file);
+      const functions = await findInstrumentedFunctions(texts[i]!, file);
       const tracerNames = [...new Set(functions.map((f) => f.tracerName).filter((t): t is string => t !== undefined))];
       const resolution = await resolveServiceName({
         filePath: file,

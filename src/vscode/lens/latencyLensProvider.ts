@@ -11,13 +11,6 @@ import type { ServiceResolver } from './serviceResolver';
 import { distributionMarkdown, lensTitle, parseFigures } from './lensTitle';
 import { CommandId } from '../commandIds';
 
-export const LENS_LANGUAGES: vscode.DocumentSelector = [
-  { language: 'typescript', scheme: 'file' },
-  { language: 'javascript', scheme: 'file' },
-  { language: 'typescriptreact', scheme: 'file' },
-  { language: 'javascriptreact', scheme: 'file' },
-];
-
 /** Arguments of the command behind a lens: what to list traces for. */
 export interface OperationTracesArgs {
   readonly service: string;

@@ -21,9 +21,27 @@ export interface FunctionLocation {
   readonly range: Range;
   /** Where to anchor a lens: the declaration's name where it has one, else the function's first token. */
   readonly nameRange: Range;
+  /**
+   * The name OpenTelemetry's `code.function.name` gives it, as far as the file tells: `com.shop.OrderService.create`
+   * (Java: package from the file), `orders.(*Service).Create` (Go: package name), `OrderService.create`. Absent
+   * when it is `functionName`.
+   */
+  readonly qualifiedName?: string;
 }
 
-export type RouteFramework = 'express' | 'fastify' | 'koa' | 'nest';
+export type RouteFramework =
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nest'
+  | 'flask'
+  | 'fastapi'
+  | 'django'
+  | 'net/http'
+  | 'gin'
+  | 'grpc'
+  | 'spring'
+  | 'jax-rs';
 
 export interface RouteInfo {
   readonly framework: RouteFramework;
