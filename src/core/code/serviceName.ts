@@ -2,12 +2,14 @@
 //
 // Order: the override setting; else, walking up from the file's folder to the workspace root, the first folder
 // that says something — `OTEL_SERVICE_NAME` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) in its env files
-// (`.env.local`, `.env.development`, `.env`, in that order), else the `name` in its package.json; else the tracer
+// (`.env.local`, `.env.development`, `.env`, in that order), else the `name` in its package.json, else the project
+// name in its pyproject.toml, go.mod, pom.xml or settings.gradle; else the tracer
 // name from `trace.getTracer('…')`. Everything else found on the way is offered as an alternative, so the host can
 // ask once when the choice is unclear.
 import * as path from 'node:path';
+import { projectManifests } from './projectManifests';
 
-export type ServiceNameSource = 'setting' | 'env' | 'package.json' | 'tracer' | 'none';
+export type ServiceNameSource = 'setting' | 'env' | 'package.json' | 'project manifest' | 'tracer' | 'none';
 
 export interface ServiceCandidate {
   readonly service: string;
@@ -148,6 +150,13 @@ export async function serviceNameCandidates(req: ServiceNameRequest): Promise<Se
       out.push({ service: name, source: 'package.json', file: pkgFile });
       const unscoped = unscopedPackageName(name);
       if (unscoped !== name) out.push({ service: unscoped, source: 'package.json', file: pkgFile });
+    }
+    // The other languages' build files: pyproject.toml, go.mod, pom.xml, settings.gradle.
+    for (const manifest of projectManifests) {
+      const file = path.join(dir, manifest.fileName);
+      const text = await req.readFile(file);
+      const project = text !== undefined ? manifest.read(text) : undefined;
+      if (project) out.push({ service: project, source: 'project manifest', file });
     }
   }
   for (const t of req.tracerNames ?? []) if (t) out.push({ service: t, source: 'tracer' });
