@@ -3,6 +3,7 @@ import type { InstrumentedFunction } from '../../core/code/instrumented/types';
 import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
 import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
 import { describeServiceChoice } from '../../core/code/serviceName';
+import { linesWithSeveralSpans } from '../../core/code/instrumented/lensOrder';
 import { OperationIndex } from '../../core/stats/serviceReporting';
 import { parseDurationUs } from '../../core/sources/duration';
 import type { CodeIntelClient } from '../codeIntelClient';
@@ -25,6 +26,8 @@ export class LatencyLens extends vscode.CodeLens {
     range: vscode.Range,
     readonly document: vscode.TextDocument,
     readonly fn: InstrumentedFunction,
+    /** Several spans start in this function: the title names which one it is about. */
+    readonly named = false,
   ) {
     super(range);
   }
@@ -102,9 +105,9 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
       );
       functions = functions.filter((_, i) => withData[i]);
     }
-    return functions.map((fn) => {
+    return linesWithSeveralSpans(functions).map(({ fn, named }) => {
       const line = fn.nameRange.start.line;
-      return new LatencyLens(new vscode.Range(line, 0, line, 0), document, fn);
+      return new LatencyLens(new vscode.Range(line, 0, line, 0), document, fn, named);
     });
   }
 
@@ -130,8 +133,9 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
         };
         return lens;
       }
+      const figures = lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')));
       lens.command = {
-        title: `$(pulse) ${lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')))}`,
+        title: `$(pulse) ${lens.named ? `${display} · ` : ''}${figures}`,
         tooltip: `${display} in ${service}: click for its slowest and failing traces`,
         command: CommandId.ShowOperationTraces,
         arguments: [args],
@@ -147,11 +151,16 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.config.current.codeLensEnabled) return undefined;
     const functions = await this.functionsOf(document, token);
-    const fn = functions.find((f) => f.nameRange.start.line === position.line);
-    if (!fn) return undefined;
-    const { service, stats, serviceReason } = await this.statsFor(document, fn, token);
-    if (!service || stats.count === 0) return undefined;
-    const md = new vscode.MarkdownString(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback, serviceReason));
+    const onLine = linesWithSeveralSpans(functions.filter((f) => f.nameRange.start.line === position.line));
+    if (onLine.length === 0) return undefined;
+    // Every span of the line, in the lenses' order.
+    const parts: string[] = [];
+    for (const { fn } of onLine) {
+      const { service, stats, serviceReason } = await this.statsFor(document, fn, token);
+      if (service && stats.count > 0) parts.push(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback, serviceReason));
+    }
+    if (parts.length === 0) return undefined;
+    const md = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
     md.isTrusted = false;
     md.supportHtml = false;
     return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
