@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
 import { CommandId } from './commandIds';
 import type { SourceManager } from './sourceManager';
 import type { OpenedTrace, TracePresenter } from './tracePresenter';
@@ -37,7 +38,7 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
         log.info(`Opened ${traces.length} trace(s) from ${uri.fsPath}`);
         return traces;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = describeError(e);
         log.error(`Open trace file ${uri.fsPath}: ${message}`);
         void vscode.window.showErrorMessage(`Span Lens: ${message}`);
         return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
 import type { InstrumentedFunction, SpanNameMatcher } from '../../core/code/instrumented/types';
 import { describeSpanNameMatcher, spanNameMatches } from '../../core/code/instrumented/spanNameMatcher';
 import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
@@ -269,7 +270,7 @@ function raceCancellation<T>(promise: Promise<T>, token: vscode.CancellationToke
 }
 
 function shortMessage(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = describeError(e);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
