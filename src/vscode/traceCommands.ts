@@ -6,6 +6,7 @@ import type { OpenedTrace, TracePresenter } from './tracePresenter';
 import { openTraceWithProgress } from './openTrace';
 import { parseTraceIdInput } from '../core/model/traceIdInput';
 import { parseTraceDocument } from '../core/model/traceDocument';
+import { checkTraceFileSize } from '../core/sources/traceFileRead';
 import type { Trace } from '../core/model/trace';
 
 /** `spanlens.openTraceById` accepts an id string or `{ traceId }`; returns the id and span count it opened. */
@@ -32,6 +33,8 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
       const uri = typeof args === 'string' ? vscode.Uri.file(args) : args ?? (await askForTraceFile());
       if (!uri) return undefined;
       try {
+        // Checked before reading: a 1 GB file would be read whole only to fail with a V8 string-length message.
+        checkTraceFileSize(uri.fsPath, (await vscode.workspace.fs.stat(uri)).size);
         const bytes = await vscode.workspace.fs.readFile(uri);
         const traces = parseTraceDocument(new TextDecoder().decode(bytes), uri.fsPath);
         await presenter.show(traces, { source: `file ${uri.fsPath}`, file: uri.fsPath });
