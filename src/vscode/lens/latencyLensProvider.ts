@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
 import type { InstrumentedFunction } from '../../core/code/instrumented/types';
 import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
 import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
@@ -264,7 +265,7 @@ function raceCancellation<T>(promise: Promise<T>, token: vscode.CancellationToke
 }
 
 function shortMessage(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = describeError(e);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
