@@ -7,6 +7,7 @@ import type { SpanNameMatcher } from '../code/instrumented/types';
 
 /** Services asked for their operations at most: a Jaeger with hundreds of services is not walked whole. */
 const MAX_SERVICES = 200;
+const CONCURRENCY = 4;
 
 export class OperationIndex {
   private index: Promise<Map<string, string[]>> | undefined;
@@ -25,10 +26,18 @@ export class OperationIndex {
     this.index ??= (async () => {
       const source = await this.source();
       const signal = AbortSignal.timeout(this.timeoutMs);
-      const entries = await Promise.all(
-        known.slice(0, MAX_SERVICES).map(async (s) => [s, (await source.operations(s, signal).catch(() => [])).map((o) => o.name)] as const),
-      );
-      return new Map(entries);
+      const services = known.slice(0, MAX_SERVICES);
+      const out = new Map<string, string[]>();
+      // A few at a time: a source with 200 services is not sent 200 requests at once.
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < services.length) {
+          const s = services[next++]!;
+          out.set(s, (await source.operations(s, signal).catch(() => [])).map((o) => o.name));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, services.length) }, worker));
+      return out;
     })();
     this.index.catch(() => {
       this.index = undefined;

@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { SpanLensError, isSpanLensError } from '../../errors';
 import { displayUrl } from '../../text/displayUrl';
 import { quoteForDisplay } from '../../text/quoteForDisplay';
+import { onAbort } from '../../abortWatch';
 
 /**
  * Jaeger JSON runs ~450–800 bytes per span (measured on the fixtures), so 256 MiB admits traces of roughly
@@ -103,9 +104,8 @@ export class JaegerHttpClient {
       timedOut = true;
       deadline.abort();
     }, this.timeoutMs);
-    const onCallerAbort = (): void => deadline.abort();
-    if (signal?.aborted) deadline.abort();
-    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // One listener per caller signal however many requests share it (see abortWatch.ts).
+    const unwatch = onAbort(signal, () => deadline.abort());
     const stopped = (): SpanLensError | undefined => {
       if (signal?.aborted) return this.cancelled(path);
       if (timedOut) return this.timedOut(path);
@@ -131,7 +131,7 @@ export class JaegerHttpClient {
       }
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      unwatch();
     }
   }
 
