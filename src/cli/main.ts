@@ -77,11 +77,12 @@ if (require.main === module) {
     });
   }
   // After SIGHUP the terminal may be gone: a failed write must not crash the command before it has saved its work.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
-    });
-  }
+  // stdout's errors are its writer's to judge (io.ts: a reader that went away ends the command quietly); this
+  // listener only covers an error before the writer's first write installed its own.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
+  });
   runCli(process.argv.slice(2), processIo, controller.signal).then(
     (code) => {
       process.exitCode = code;

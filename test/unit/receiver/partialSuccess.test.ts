@@ -144,10 +144,10 @@ describe('receiver: one bad span or value never costs the batch', () => {
     assert.deepEqual(names(), ['good']);
   });
 
-  it('escapes control characters of span names in the reasons', () => {
-    const decoded = decodeExportRequest(Buffer.from(jsonRequest([span('red\u001b[31m\u009b', 1, { startTimeUnixNano: 1.5 })])), 'json', 't');
-    assert.match(decoded.errorMessage, /span 'red\\u001b\[31m\\u009b'/);
-    assert.doesNotMatch(decoded.errorMessage, /[\u001b\u009b]/);
+  it('escapes control characters and bidi overrides of span names in the reasons', () => {
+    const decoded = decodeExportRequest(Buffer.from(jsonRequest([span('red\u001b[31m\u009b\u202eevil', 1, { startTimeUnixNano: 1.5 })])), 'json', 't');
+    assert.match(decoded.errorMessage, /span 'red\\u001b\[31m\\u009b\\u202eevil'/);
+    assert.doesNotMatch(decoded.errorMessage, /[\u001b\u009b\u202e]/);
   });
 
   describe('deep nesting is refused for that value only', () => {

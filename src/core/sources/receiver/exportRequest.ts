@@ -4,7 +4,8 @@ import { parseOtlpJson } from '../../model/otlpJson';
 import { describeError } from '../../errors';
 import { decodeExportTraceRequest } from './otlpProtobufDecode';
 import { MAX_VALUE_NESTING } from './valueNesting';
-import { type SpanFinding, checkExportData, describeSpan, escapeControls } from './spanValidation';
+import { type SpanFinding, checkExportData, describeSpan } from './spanValidation';
+import { escapeControlChars } from '../../text/quoteForDisplay';
 
 export type OtlpBodyFormat = 'protobuf' | 'json';
 
@@ -92,7 +93,7 @@ function parseSpanBySpan(data: OtlpTracesData, origin: string): { traces: Trace[
         try {
           traces.push(...parseOtlpJson({ resourceSpans: [{ ...rs, scopeSpans: [{ ...ss, spans: [span] }] }] }, origin));
         } catch (e) {
-          rejected.push(`${describeSpan(span)} could not be read: ${escapeControls(describeError(e).slice(0, 300))}`);
+          rejected.push(`${describeSpan(span)} could not be read: ${escapeControlChars(describeError(e).slice(0, 300))}`);
         }
       }
     }

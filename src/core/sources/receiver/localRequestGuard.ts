@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
+import { escapeControlChars } from '../../text/quoteForDisplay';
 
 /**
  * What the receiver and its query API answer, and to whom. Both listen on this machine's loopback address unless
@@ -132,8 +133,8 @@ function unbracket(name: string): string {
   return name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
 }
 
-/** JSON quoting, plus the C1 controls JSON leaves raw: header values are untrusted and end up in terminals. */
+/** JSON quoting, plus the C1 controls and bidi overrides JSON leaves raw: header values are untrusted and end up in terminals. */
 function quote(text: string): string {
   const short = text.length > 100 ? `${text.slice(0, 97)}...` : text;
-  return JSON.stringify(short).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControlChars(JSON.stringify(short));
 }

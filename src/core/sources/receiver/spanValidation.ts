@@ -1,4 +1,5 @@
 import type { OtlpSpan, OtlpTracesData } from '../../model/otlpJson';
+import { escapeControlChars } from '../../text/quoteForDisplay';
 import { jsonNestsDeeperThan, MAX_VALUE_NESTING, TOO_DEEP_PLACEHOLDER, TOO_DEEP_VALUE } from './valueNesting';
 
 /** One reason, for the partial-success message: "span 'GET /x' has an invalid traceId "abc" (…)". */
@@ -222,17 +223,13 @@ export function describeSpan(span: unknown): string {
   return isObject(span) && typeof span['name'] === 'string' ? `span ${quoted(span['name'])}` : 'a span';
 }
 
-/** Untrusted text in single quotes, shortened, control characters escaped: these messages reach terminals and logs. */
+/** Untrusted text in single quotes, shortened, control characters and bidi overrides escaped: these messages reach terminals and logs. */
 function quoted(text: string): string {
-  return `'${escapeControls(truncate(text))}'`;
+  return `'${escapeControlChars(truncate(text))}'`;
 }
 
 function truncate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function quote(v: unknown): string {
@@ -240,5 +237,5 @@ function quote(v: unknown): string {
   // Never JSON.stringify a sender's object or array here: it may nest deeper than the stack.
   if (typeof v === 'object' && v !== null) return Array.isArray(v) ? '(an array)' : '(an object)';
   const text = typeof v === 'string' ? v : String(v);
-  return escapeControls(JSON.stringify(truncate(text)));
+  return escapeControlChars(JSON.stringify(truncate(text)));
 }
