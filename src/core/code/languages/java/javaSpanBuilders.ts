@@ -1,0 +1,102 @@
+// Manual spans: `tracer.spanBuilder(name)…startSpan()` on any receiver (a Tracer field, a local, a
+// `GlobalOpenTelemetry.getTracer("x")` call). The function around the call gets the lens; the span kind comes from
+// `.setSpanKind(SpanKind.X)` in the same chain, the tracer name from the `getTracer` / `tracerBuilder` call the
+// receiver was made by, when the file shows it.
+import type { SpanKindName } from '../../instrumented/types';
+import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import { argumentsOf, unwrapExpression } from './javaSyntax';
+import type { JavaFileContext } from './javaContext';
+import { spanSiteTarget } from './javaFunctions';
+import { classBodyOf, enclosingType } from './javaTypes';
+
+export const spanKindByName: Readonly<Record<string, SpanKindName>> = {
+  INTERNAL: 'internal',
+  SERVER: 'server',
+  CLIENT: 'client',
+  PRODUCER: 'producer',
+  CONSUMER: 'consumer',
+};
+
+/** `SpanKind.SERVER` or a statically imported `SERVER`. */
+export function spanKindOf(expr: SyntaxNode | undefined): SpanKindName | undefined {
+  if (!expr) return undefined;
+  const e = unwrapExpression(expr);
+  const last = e.type === 'field_access' ? e.childForFieldName('field')?.text : e.type === 'identifier' ? e.text : undefined;
+  return last ? spanKindByName[last] : undefined;
+}
+
+const anchor = /\b(spanBuilder)\s*\(/g;
+
+export function findSpanBuilders(ctx: JavaFileContext): void {
+  for (const id of ctx.anchors(anchor)) {
+    const call = id.parent;
+    if (call?.type !== 'method_invocation' || call.childForFieldName('name')?.id !== id.id) continue;
+    const receiver = call.childForFieldName('object');
+    const nameArg = argumentsOf(call)[0];
+    // An unqualified `spanBuilder(x)` is a helper of the file's own, which may change the name.
+    if (!receiver || !nameArg) continue;
+    const spanName = ctx.names.spanName(nameArg);
+    if (!spanName) continue;
+    const target = spanSiteTarget(call, ctx.types);
+    if (!target) continue;
+    ctx.emit(target, spanName, 'startSpan', { spanKind: chainedSpanKind(call), tracerName: tracerNameOf(receiver, ctx) });
+  }
+}
+
+/** `.setSpanKind(SpanKind.CLIENT)` further along the builder chain. */
+function chainedSpanKind(builderCall: SyntaxNode): SpanKindName | undefined {
+  let kind: SpanKindName | undefined;
+  let n: SyntaxNode = builderCall;
+  for (let i = 0; i < 30; i++) {
+    const parent = n.parent;
+    if (parent?.type !== 'method_invocation' || parent.childForFieldName('object')?.id !== n.id) break;
+    if (parent.childForFieldName('name')?.text === 'setSpanKind') kind = spanKindOf(argumentsOf(parent)[0]) ?? kind;
+    n = parent;
+  }
+  return kind;
+}
+
+/** The tracer name of `GlobalOpenTelemetry.getTracer("x")`, `otel.tracerBuilder("x")….build()`, `provider.get("x")`. */
+function tracerNameOfCall(expr: SyntaxNode, ctx: JavaFileContext): string | undefined {
+  let e = unwrapExpression(expr);
+  for (let i = 0; i < 8 && e.type === 'method_invocation'; i++) {
+    const name = e.childForFieldName('name')?.text;
+    const first = argumentsOf(e)[0];
+    if ((name === 'getTracer' || name === 'tracerBuilder') && first) return ctx.names.staticString(first);
+    if (name === 'get' && first && /getTracerProvider|TracerProvider/i.test(e.childForFieldName('object')?.text ?? '')) return ctx.names.staticString(first);
+    const object = e.childForFieldName('object');
+    if (!object || !/^(?:build|setInstrumentationVersion|setSchemaUrl)$/.test(name ?? '')) return undefined;
+    e = unwrapExpression(object);
+  }
+  return undefined;
+}
+
+function tracerNameOf(receiver: SyntaxNode, ctx: JavaFileContext): string | undefined {
+  const r = unwrapExpression(receiver);
+  if (r.type === 'method_invocation') return tracerNameOfCall(r, ctx);
+  const init = ctx.names.constantValue(r) ?? assignedInClass(r, ctx);
+  return init ? tracerNameOfCall(init, ctx) : undefined;
+}
+
+/** `this.tracer = otel.getTracer("x");` in a constructor of the class around `ref`. */
+function assignedInClass(ref: SyntaxNode, ctx: JavaFileContext): SyntaxNode | undefined {
+  const field = ref.type === 'identifier' ? ref.text : ref.type === 'field_access' && ref.childForFieldName('object')?.type === 'this' ? ref.childForFieldName('field')?.text : undefined;
+  const type = enclosingType(ref);
+  const body = type ? classBodyOf(type) : undefined;
+  if (!field || !body) return undefined;
+  for (const id of ctx.anchorsIn(body, new RegExp(`(?<![\\w$])(${field})\\s*=(?!=)`, 'g'))) {
+    if (id.parent?.type === 'variable_declarator' && id.parent.childForFieldName('name')?.id === id.id) {
+      const value = id.parent.childForFieldName('value');
+      if (value && tracerNameOfCall(value, ctx) !== undefined) return value;
+      continue;
+    }
+    let left: SyntaxNode = id;
+    if (id.parent?.type === 'field_access' && id.parent.childForFieldName('field')?.id === id.id) left = id.parent;
+    const assignment = left.parent;
+    if (assignment?.type === 'assignment_expression' && assignment.childForFieldName('left')?.id === left.id) {
+      const right = assignment.childForFieldName('right');
+      if (right && tracerNameOfCall(right, ctx) !== undefined) return right;
+    }
+  }
+  return undefined;
+}
