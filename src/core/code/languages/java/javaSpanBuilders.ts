@@ -2,8 +2,10 @@
 // `GlobalOpenTelemetry.getTracer("x")` call). The function around the call gets the lens; the span kind comes from
 // `.setSpanKind(SpanKind.X)` in the same chain, the tracer name from the `getTracer` / `tracerBuilder` call the
 // receiver was made by, when the file shows it.
+import { spanNameFromParts, type SpanNamePart } from '../../instrumented/spanNameFromParts';
 import type { SpanKindName } from '../../instrumented/types';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import { namedChildrenOf } from '../../treeSitter/syntaxNodes';
 import { argumentsOf, unwrapExpression } from './javaSyntax';
 import type { JavaFileContext } from './javaContext';
 import { spanSiteTarget } from './javaFunctions';
@@ -27,15 +29,54 @@ export function spanKindOf(expr: SyntaxNode | undefined): SpanKindName | undefin
 
 const anchor = /\b(spanBuilder)\s*\(/g;
 
+/**
+ * A Tracer of the file's own that renames spans: `public SpanBuilder spanBuilder(String name) { return
+ * delegate.spanBuilder(prefix + name); }` (a decorator, as google-cloud-storage has). Its name parts, with the
+ * parameter's place marked, apply to the file's other spanBuilder calls, which go through it.
+ */
+interface RenamingTracer {
+  readonly declaration: SyntaxNode;
+  readonly parts: readonly SpanNamePart[];
+  readonly parameter: string;
+}
+
+function renamingTracer(ids: readonly SyntaxNode[], ctx: JavaFileContext): RenamingTracer | undefined {
+  for (const id of ids) {
+    const decl = id.parent;
+    if (decl?.type !== 'method_declaration' || decl.childForFieldName('name')?.id !== id.id) continue;
+    const params = decl.childForFieldName('parameters');
+    const param = params ? namedChildrenOf(params).filter((c) => c.type === 'formal_parameter') : [];
+    const parameter = param.length === 1 ? param[0]!.childForFieldName('name')?.text : undefined;
+    if (!parameter) continue;
+    for (const inner of ids) {
+      const call = inner.parent;
+      if (call?.type !== 'method_invocation' || inner.startIndex < decl.startIndex || inner.endIndex > decl.endIndex) continue;
+      const arg = argumentsOf(call)[0];
+      if (!arg || unwrapExpression(arg).text === parameter) continue;
+      return { declaration: decl, parts: ctx.names.parts(arg, 0), parameter };
+    }
+  }
+  return undefined;
+}
+
+function renamed(parts: readonly SpanNamePart[], by: RenamingTracer): SpanNamePart[] {
+  return by.parts.flatMap((p) => (!p.known && p.display === by.parameter ? [...parts] : [p]));
+}
+
 export function findSpanBuilders(ctx: JavaFileContext): void {
-  for (const id of ctx.anchors(anchor)) {
+  const ids = ctx.anchors(anchor);
+  const renamer = renamingTracer(ids, ctx);
+  for (const id of ids) {
     const call = id.parent;
     if (call?.type !== 'method_invocation' || call.childForFieldName('name')?.id !== id.id) continue;
     const receiver = call.childForFieldName('object');
     const nameArg = argumentsOf(call)[0];
     // An unqualified `spanBuilder(x)` is a helper of the file's own, which may change the name.
     if (!receiver || !nameArg) continue;
-    const spanName = ctx.names.spanName(nameArg);
+    const inRenamer = renamer && call.startIndex >= renamer.declaration.startIndex && call.endIndex <= renamer.declaration.endIndex;
+    if (inRenamer) continue;
+    const parts = ctx.names.parts(nameArg, 0);
+    const spanName = spanNameFromParts(renamer ? renamed(parts, renamer) : parts);
     if (!spanName) continue;
     const target = spanSiteTarget(call, ctx.types);
     if (!target) continue;

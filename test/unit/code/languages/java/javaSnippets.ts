@@ -168,6 +168,36 @@ class Other {
 }
 `,
 
+  renamingTracer: `package t.renaming;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.Tracer;
+
+class Decorated {
+  private final Tracer tracer = new Prefixing(GlobalOpenTelemetry.getTracer("decorated"), "storage/");
+
+  void create() {
+    tracer.spanBuilder("create").startSpan().end();
+  }
+
+  static final class Prefixing implements Tracer {
+    private final Tracer delegate;
+    private final String prefix;
+
+    Prefixing(Tracer delegate, String prefix) {
+      this.delegate = delegate;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public SpanBuilder spanBuilder(String spanName) {
+      return delegate.spanBuilder(prefix + spanName);
+    }
+  }
+}
+`,
+
   withSpan: `package t.withspan;
 
 import io.opentelemetry.api.trace.SpanKind;

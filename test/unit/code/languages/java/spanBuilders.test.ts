@@ -46,4 +46,12 @@ describe('Java: spanBuilder', () => {
     assert.equal(found.find((f) => f.functionName === 'Worker$1.run')?.qualifiedName, 't.sites.Worker$1.run');
     assert.equal(anchorText('spanSites', found[0]!), 'task');
   });
+
+  it('applies a Tracer of the file that renames its spans to the file’s other spanBuilder calls', async () => {
+    const found = await lensesOf('renamingTracer');
+    assert.deepEqual(
+      found.map((f) => [f.functionName, f.spanName]),
+      [['Decorated.create', { kind: 'pattern', regex: '^.+create$', display: '{prefix}create' }]],
+    );
+  });
 });
