@@ -43,9 +43,13 @@ function mappingPaths(ctx: JavaFileContext, info: AnnotationInfo): string[] | un
   const out: string[] = [];
   for (const el of elementValues(v)) {
     const s = ctx.names.staticString(el);
-    // `${api.prefix}/users` is filled in from the application's properties.
-    if (s === undefined || s.includes('${')) return undefined;
-    out.push(s);
+    if (s === undefined) return undefined;
+    // `${api.prefix}/users` is filled in from the application's properties: with no default (`${api.prefix}`) the
+    // route is unknown; with one (`${api.prefix:}`), the default is what an application that sets nothing serves
+    // (another value still matches the any-prefix alternative).
+    const filled = s.replace(/\$\{[^{}:]*:([^{}]*)\}/g, '$1');
+    if (filled.includes('${')) return undefined;
+    out.push(filled);
   }
   return out.length > 0 ? out : [''];
 }

@@ -303,6 +303,11 @@ class UserController {
     return "";
   }
 
+  @GetMapping("\${users.prefix:/v1}/defaulted")
+  String defaulted() {
+    return "";
+  }
+
   // @GetMapping("/commented")
   String commented() {
     return "";

@@ -21,6 +21,7 @@ describe('Java: Spring routes', () => {
       ['UserController.methods', 'POST /api/x'],
       ['UserController.any', '* /api/any'],
       ['UserController.remove', 'DELETE /api/items/{id:[0-9]+}'],
+      ['UserController.defaulted', 'GET /api/v1/defaulted'],
       ['RootController.health', 'GET /health'],
     ]);
     const get = found[0]!;
@@ -34,7 +35,7 @@ describe('Java: Spring routes', () => {
     assert.equal(anchorText('spring', get), 'get');
   });
 
-  it('gives no route for a property placeholder, a comment, or an interface (an HTTP client)', async () => {
+  it('gives no route for a property placeholder without a default, a comment, or an interface (an HTTP client)', async () => {
     const fns = (await lensesOf('spring')).map((f) => f.functionName);
     for (const none of ['UserController.placeholder', 'UserController.commented', 'UsersClient.fetch']) assert.ok(!fns.includes(none), none);
   });
