@@ -13,7 +13,21 @@ interface Corpus extends MavenArtifact {
 }
 
 const corpora = expectations.corpora as readonly Corpus[];
-const expected = expectations.instrumented as Readonly<Record<string, ReadonlyArray<readonly [string, string, string]>>>;
+type Expectation = readonly [fn: string, spanName: string, via: string];
+
+/** The JSON's rows, each checked to be [function, span name, via] (JSON gives no tuple types). */
+function expectationsOf(json: Readonly<Record<string, readonly (readonly string[])[]>>): Readonly<Record<string, readonly Expectation[]>> {
+  const out: Record<string, Expectation[]> = {};
+  for (const [file, rows] of Object.entries(json)) {
+    out[file] = rows.map((row) => {
+      if (row.length !== 3) throw new Error(`javaCorpusExpectations.json: ${file}: a row is not [function, span name, via]: ${JSON.stringify(row)}`);
+      return [row[0]!, row[1]!, row[2]!] as const;
+    });
+  }
+  return out;
+}
+
+const expected = expectationsOf(expectations.instrumented);
 
 describe('Java: recall and precision on Maven Central sources', function () {
   this.timeout(180_000);
