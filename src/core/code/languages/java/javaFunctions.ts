@@ -4,6 +4,7 @@ import type { FunctionLocation } from '../../instrumented/types';
 import type { LoadedGrammar, SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
 import { functionLocationOf } from '../../treeSitter/syntaxNodes';
 import { enclosingType, type JavaTypeNames } from './javaTypes';
+import { parentOf, typeOf } from './javaAncestors';
 
 /** What a lens is anchored on and how it is named. */
 export interface JavaTarget {
@@ -30,7 +31,7 @@ export function toLocation(t: JavaTarget): FunctionLocation {
 /** A method or constructor as a target: constructors are `<init>`, as the JVM names them. */
 export function methodTarget(decl: SyntaxNode, names: JavaTypeNames): JavaTarget {
   const nameNode = decl.childForFieldName('name') ?? undefined;
-  const member = decl.type === 'method_declaration' ? (nameNode?.text ?? '?') : '<init>';
+  const member = typeOf(decl) === 'method_declaration' ? (nameNode?.text ?? '?') : '<init>';
   const type = enclosingType(decl);
   const typeName = type ? names.namesOf(type).spanName : '';
   return { node: decl, nameNode, functionName: typeName ? `${typeName}.${member}` : member, qualifiedName: names.qualified(type, member) };
@@ -41,11 +42,11 @@ export function methodTarget(decl: SyntaxNode, names: JavaTypeNames): JavaTarget
  * variable, under its class (fields) or its method (locals). Undefined for a lambda that is an argument.
  */
 export function lambdaTarget(lambda: SyntaxNode, names: JavaTypeNames): JavaTarget | undefined {
-  const declarator = lambda.parent;
+  const declarator = parentOf(lambda);
   if (declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== lambda.id) return undefined;
   const nameNode = declarator.childForFieldName('name') ?? undefined;
   const variable = nameNode?.text ?? '?';
-  const holder = declarator.parent;
+  const holder = parentOf(declarator);
   const node = holder && holder.namedChildren.filter((c) => c?.type === 'variable_declarator').length === 1 ? holder : declarator;
   if (holder?.type === 'field_declaration' || holder?.type === 'constant_declaration') {
     const type = enclosingType(holder);
@@ -59,9 +60,9 @@ export function lambdaTarget(lambda: SyntaxNode, names: JavaTypeNames): JavaTarg
 
 /** The innermost method, constructor or variable-held lambda around `node`. */
 export function enclosingFunction(node: SyntaxNode, names: JavaTypeNames): JavaTarget | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (methodTypes.has(n.type)) return methodTarget(n, names);
-    if (n.type === 'lambda_expression') {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
+    if (methodTypes.has(typeOf(n))) return methodTarget(n, names);
+    if (typeOf(n) === 'lambda_expression') {
       const t = lambdaTarget(n, names);
       if (t) return t;
     }
@@ -76,17 +77,17 @@ export function enclosingFunction(node: SyntaxNode, names: JavaTypeNames): JavaT
 export function spanSiteTarget(node: SyntaxNode, names: JavaTypeNames): JavaTarget | undefined {
   const fn = enclosingFunction(node, names);
   if (fn) return fn;
-  for (let n = node.parent; n; n = n.parent) {
-    const type = n.parent ? enclosingType(n) : undefined;
+  for (let n = parentOf(node); n; n = parentOf(n)) {
+    const type = parentOf(n) ? enclosingType(n) : undefined;
     const typeName = type ? names.namesOf(type).spanName : '';
     const under = (member: string): string => (typeName ? `${typeName}.${member}` : member);
-    if (n.type === 'field_declaration' || n.type === 'constant_declaration') {
+    if (typeOf(n) === 'field_declaration' || typeOf(n) === 'constant_declaration') {
       const nameNode = n.namedChildren.find((c) => c?.type === 'variable_declarator')?.childForFieldName('name') ?? undefined;
       const field = nameNode?.text ?? '?';
       return { node: n, nameNode, functionName: under(field), qualifiedName: names.qualified(type, field) };
     }
-    if (n.type === 'static_initializer') return { node: n, nameNode: undefined, functionName: under('<clinit>'), qualifiedName: names.qualified(type, '<clinit>') };
-    if (n.type === 'block' && n.parent?.type === 'class_body') return { node: n, nameNode: undefined, functionName: under('<init>'), qualifiedName: names.qualified(type, '<init>') };
+    if (typeOf(n) === 'static_initializer') return { node: n, nameNode: undefined, functionName: under('<clinit>'), qualifiedName: names.qualified(type, '<clinit>') };
+    if (typeOf(n) === 'block' && parentOf(n)?.type === 'class_body') return { node: n, nameNode: undefined, functionName: under('<init>'), qualifiedName: names.qualified(type, '<init>') };
   }
   return undefined;
 }

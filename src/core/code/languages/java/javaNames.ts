@@ -9,6 +9,7 @@ import { namedChildrenOf } from '../../treeSitter/syntaxNodes';
 import { argumentsOf, hasModifier, stringLiteralValue, typeDeclarationTypes, unwrapExpression } from './javaSyntax';
 import { partsOfJavaFormat } from './javaFormat';
 import { classBodyOf, enclosingType } from './javaTypes';
+import { parentOf, typeOf } from './javaAncestors';
 
 const MAX_DEPTH = 8;
 const scopeTypes = new Set(['method_declaration', 'constructor_declaration', 'compact_constructor_declaration', 'lambda_expression']);
@@ -20,6 +21,8 @@ function escapeRegex(text: string): string {
 
 export class JavaNames {
   private readonly typesByName = new Map<string, SyntaxNode[]>();
+  /** The field declarations found by class body and name (undefined: none), as a class's constants are read often. */
+  private readonly fields = new Map<string, { decl: SyntaxNode; declarator: SyntaxNode } | undefined>();
 
   constructor(
     private readonly tree: SyntaxTree,
@@ -41,7 +44,7 @@ export class JavaNames {
     const e = unwrapExpression(expr);
     const unknown: SpanNamePart[] = [{ known: false, display: e.text.replace(/\s+/g, ' ') }];
     if (depth > MAX_DEPTH) return unknown;
-    switch (e.type) {
+    switch (typeOf(e)) {
       case 'string_literal': {
         const v = stringLiteralValue(e);
         return v === undefined ? unknown : [{ known: true, text: v }];
@@ -92,20 +95,20 @@ export class JavaNames {
 
   /** The initializer of the constant or unchanging local an identifier (`NAME`, `this.NAME`, `Other.NAME`) names. */
   constantValue(ref: SyntaxNode): SyntaxNode | undefined {
-    if (ref.type === 'identifier') {
+    if (typeOf(ref) === 'identifier') {
       const local = this.localValue(ref);
       return local === undefined ? this.fieldValue(ref.text, ref, true) : (local ?? undefined);
     }
-    if (ref.type !== 'field_access') return undefined;
+    if (typeOf(ref) !== 'field_access') return undefined;
     const field = ref.childForFieldName('field')?.text;
     const object = ref.childForFieldName('object');
     if (!field || !object) return undefined;
-    if (object.type === 'this') {
+    if (typeOf(object) === 'this') {
       const type = enclosingType(ref);
       return type ? this.fieldIn(type, field) : undefined;
     }
     // `Other.NAME`, `Outer.Inner.NAME`: a class of this file by its simple name.
-    const typeName = object.type === 'identifier' ? object.text : object.type === 'field_access' ? object.childForFieldName('field')?.text : object.type === 'scoped_type_identifier' ? object.text.split('.').pop() : undefined;
+    const typeName = typeOf(object) === 'identifier' ? object.text : typeOf(object) === 'field_access' ? object.childForFieldName('field')?.text : typeOf(object) === 'scoped_type_identifier' ? object.text.split('.').pop() : undefined;
     if (!typeName) return undefined;
     const types = this.typesNamed(typeName);
     if (types.length !== 1) return undefined;
@@ -118,22 +121,27 @@ export class JavaNames {
    */
   private localValue(ref: SyntaxNode): SyntaxNode | null | undefined {
     const name = ref.text;
+    const named = (): RegExp => new RegExp(`(?<![\\w$])${escapeRegex(name)}(?![\\w$])`);
     let child: SyntaxNode = ref;
-    for (let n = ref.parent; n; child = n, n = n.parent) {
-      if (typeDeclarationTypes.has(n.type) || n.type === 'class_body') return undefined;
-      if (scopeTypes.has(n.type)) {
+    for (let n = parentOf(ref); n; child = n, n = parentOf(n)) {
+      // Each read of a node's type is a call into the wasm module: once per node.
+      const type = typeOf(n);
+      if (typeDeclarationTypes.has(type) || type === 'class_body') return undefined;
+      if (scopeTypes.has(type)) {
         const params = n.childForFieldName('parameters');
-        if (params && new RegExp(`(?<![\\w$])${escapeRegex(name)}(?![\\w$])`).test(params.text)) return null;
-        if (n.type !== 'lambda_expression') return undefined;
+        if (params && named().test(params.text)) return null;
+        if (type !== 'lambda_expression') return undefined;
         continue;
       }
-      if ((n.type === 'enhanced_for_statement' || n.type === 'catch_clause') && new RegExp(`(?<![\\w$])${escapeRegex(name)}(?![\\w$])`).test(n.text.slice(0, child.startIndex - n.startIndex))) return null;
-      if (n.type !== 'block' && n.type !== 'constructor_body' && n.type !== 'switch_block_statement_group') continue;
+      if ((type === 'enhanced_for_statement' || type === 'catch_clause') && named().test(n.text.slice(0, child.startIndex - n.startIndex))) return null;
+      if (type !== 'block' && type !== 'constructor_body' && type !== 'switch_block_statement_group') continue;
+      // No statement before `ref` mentions the name: nothing here declares it.
+      if (!named().test(this.text.slice(n.startIndex, child.startIndex))) continue;
       for (const stmt of namedChildrenOf(n)) {
         if (stmt.startIndex >= child.startIndex) break;
-        if (stmt.type !== 'local_variable_declaration') continue;
+        if (typeOf(stmt) !== 'local_variable_declaration') continue;
         for (const d of namedChildrenOf(stmt)) {
-          if (d.type !== 'variable_declarator' || d.childForFieldName('name')?.text !== name) continue;
+          if (typeOf(d) !== 'variable_declarator' || d.childForFieldName('name')?.text !== name) continue;
           const value = d.childForFieldName('value');
           if (!value) return null;
           return hasModifier(stmt, 'final') || !this.reassigned(name, n, d) ? value : null;
@@ -158,21 +166,26 @@ export class JavaNames {
   private fieldValue(name: string, at: SyntaxNode, outward: boolean): SyntaxNode | undefined {
     for (let type = enclosingType(at); type; type = outward ? enclosingType(type) : undefined) {
       const body = classBodyOf(type);
-      if (body && this.declaresField(body, name)) return this.fieldIn(type, name);
+      const found = body ? this.fieldDeclarator(body, name) : undefined;
+      if (found) return this.constantInitializer(type, found);
     }
     return undefined;
   }
 
-  private declaresField(body: SyntaxNode, name: string): boolean {
-    return this.fieldDeclarator(body, name) !== undefined;
+  private fieldDeclarator(body: SyntaxNode, name: string): { decl: SyntaxNode; declarator: SyntaxNode } | undefined {
+    const key = `${body.id}:${name}`;
+    if (this.fields.has(key)) return this.fields.get(key);
+    const found = this.text.slice(body.startIndex, body.endIndex).includes(name) ? this.scanFields(body, name) : undefined;
+    this.fields.set(key, found);
+    return found;
   }
 
-  private fieldDeclarator(body: SyntaxNode, name: string): { decl: SyntaxNode; declarator: SyntaxNode } | undefined {
+  private scanFields(body: SyntaxNode, name: string): { decl: SyntaxNode; declarator: SyntaxNode } | undefined {
     for (const member of namedChildrenOf(body)) {
-      const holder = member.type === 'enum_body_declarations' ? member : undefined;
+      const holder = typeOf(member) === 'enum_body_declarations' ? member : undefined;
       for (const m of holder ? namedChildrenOf(holder) : [member]) {
-        if (!fieldTypes.has(m.type)) continue;
-        for (const d of namedChildrenOf(m)) if (d.type === 'variable_declarator' && d.childForFieldName('name')?.text === name) return { decl: m, declarator: d };
+        if (!fieldTypes.has(typeOf(m))) continue;
+        for (const d of namedChildrenOf(m)) if (typeOf(d) === 'variable_declarator' && d.childForFieldName('name')?.text === name) return { decl: m, declarator: d };
       }
     }
     return undefined;
@@ -182,8 +195,11 @@ export class JavaNames {
   private fieldIn(type: SyntaxNode, name: string): SyntaxNode | undefined {
     const body = classBodyOf(type);
     const found = body ? this.fieldDeclarator(body, name) : undefined;
-    if (!found) return undefined;
-    const constant = found.decl.type === 'constant_declaration' || type.type === 'interface_declaration' || hasModifier(found.decl, 'final');
+    return found ? this.constantInitializer(type, found) : undefined;
+  }
+
+  private constantInitializer(type: SyntaxNode, found: { decl: SyntaxNode; declarator: SyntaxNode }): SyntaxNode | undefined {
+    const constant = typeOf(found.decl) === 'constant_declaration' || typeOf(type) === 'interface_declaration' || hasModifier(found.decl, 'final');
     return constant ? (found.declarator.childForFieldName('value') ?? undefined) : undefined;
   }
 
@@ -196,8 +212,8 @@ export class JavaNames {
     for (const m of this.text.matchAll(re)) {
       const start = m.index + m[0].length - name.length;
       const id = this.tree.rootNode.descendantForIndex(start, start + name.length);
-      const decl = id?.parent;
-      if (id?.type === 'identifier' && decl && typeDeclarationTypes.has(decl.type) && decl.childForFieldName('name')?.id === id.id) list.push(decl);
+      const decl = id ? parentOf(id) : undefined;
+      if (id?.type === 'identifier' && decl && typeDeclarationTypes.has(typeOf(decl)) && decl.childForFieldName('name')?.id === id.id) list.push(decl);
     }
     this.typesByName.set(name, list);
     return list;

@@ -10,6 +10,7 @@ import { argumentsOf, unwrapExpression } from './javaSyntax';
 import type { JavaFileContext } from './javaContext';
 import { spanSiteTarget } from './javaFunctions';
 import { classBodyOf, enclosingType } from './javaTypes';
+import { parentOf, typeOf } from './javaAncestors';
 
 export const spanKindByName: Readonly<Record<string, SpanKindName>> = {
   INTERNAL: 'internal',
@@ -23,7 +24,7 @@ export const spanKindByName: Readonly<Record<string, SpanKindName>> = {
 export function spanKindOf(expr: SyntaxNode | undefined): SpanKindName | undefined {
   if (!expr) return undefined;
   const e = unwrapExpression(expr);
-  const last = e.type === 'field_access' ? e.childForFieldName('field')?.text : e.type === 'identifier' ? e.text : undefined;
+  const last = typeOf(e) === 'field_access' ? e.childForFieldName('field')?.text : typeOf(e) === 'identifier' ? e.text : undefined;
   return last ? spanKindByName[last] : undefined;
 }
 
@@ -42,14 +43,14 @@ interface RenamingTracer {
 
 function renamingTracer(ids: readonly SyntaxNode[], ctx: JavaFileContext): RenamingTracer | undefined {
   for (const id of ids) {
-    const decl = id.parent;
+    const decl = parentOf(id);
     if (decl?.type !== 'method_declaration' || decl.childForFieldName('name')?.id !== id.id) continue;
     const params = decl.childForFieldName('parameters');
-    const param = params ? namedChildrenOf(params).filter((c) => c.type === 'formal_parameter') : [];
+    const param = params ? namedChildrenOf(params).filter((c) => typeOf(c) === 'formal_parameter') : [];
     const parameter = param.length === 1 ? param[0]!.childForFieldName('name')?.text : undefined;
     if (!parameter) continue;
     for (const inner of ids) {
-      const call = inner.parent;
+      const call = parentOf(inner);
       if (call?.type !== 'method_invocation' || inner.startIndex < decl.startIndex || inner.endIndex > decl.endIndex) continue;
       const arg = argumentsOf(call)[0];
       if (!arg || unwrapExpression(arg).text === parameter) continue;
@@ -67,7 +68,7 @@ export function findSpanBuilders(ctx: JavaFileContext): void {
   const ids = ctx.anchors(anchor);
   const renamer = renamingTracer(ids, ctx);
   for (const id of ids) {
-    const call = id.parent;
+    const call = parentOf(id);
     if (call?.type !== 'method_invocation' || call.childForFieldName('name')?.id !== id.id) continue;
     const receiver = call.childForFieldName('object');
     const nameArg = argumentsOf(call)[0];
@@ -89,7 +90,7 @@ function chainedSpanKind(builderCall: SyntaxNode): SpanKindName | undefined {
   let kind: SpanKindName | undefined;
   let n: SyntaxNode = builderCall;
   for (let i = 0; i < 30; i++) {
-    const parent = n.parent;
+    const parent = parentOf(n);
     if (parent?.type !== 'method_invocation' || parent.childForFieldName('object')?.id !== n.id) break;
     if (parent.childForFieldName('name')?.text === 'setSpanKind') kind = spanKindOf(argumentsOf(parent)[0]) ?? kind;
     n = parent;
@@ -100,7 +101,7 @@ function chainedSpanKind(builderCall: SyntaxNode): SpanKindName | undefined {
 /** The tracer name of `GlobalOpenTelemetry.getTracer("x")`, `otel.tracerBuilder("x")….build()`, `provider.get("x")`. */
 function tracerNameOfCall(expr: SyntaxNode, ctx: JavaFileContext): string | undefined {
   let e = unwrapExpression(expr);
-  for (let i = 0; i < 8 && e.type === 'method_invocation'; i++) {
+  for (let i = 0; i < 8 && typeOf(e) === 'method_invocation'; i++) {
     const name = e.childForFieldName('name')?.text;
     const first = argumentsOf(e)[0];
     if ((name === 'getTracer' || name === 'tracerBuilder') && first) return ctx.names.staticString(first);
@@ -114,26 +115,27 @@ function tracerNameOfCall(expr: SyntaxNode, ctx: JavaFileContext): string | unde
 
 function tracerNameOf(receiver: SyntaxNode, ctx: JavaFileContext): string | undefined {
   const r = unwrapExpression(receiver);
-  if (r.type === 'method_invocation') return tracerNameOfCall(r, ctx);
+  if (typeOf(r) === 'method_invocation') return tracerNameOfCall(r, ctx);
   const init = ctx.names.constantValue(r) ?? assignedInClass(r, ctx);
   return init ? tracerNameOfCall(init, ctx) : undefined;
 }
 
 /** `this.tracer = otel.getTracer("x");` in a constructor of the class around `ref`. */
 function assignedInClass(ref: SyntaxNode, ctx: JavaFileContext): SyntaxNode | undefined {
-  const field = ref.type === 'identifier' ? ref.text : ref.type === 'field_access' && ref.childForFieldName('object')?.type === 'this' ? ref.childForFieldName('field')?.text : undefined;
+  const field = typeOf(ref) === 'identifier' ? ref.text : typeOf(ref) === 'field_access' && ref.childForFieldName('object')?.type === 'this' ? ref.childForFieldName('field')?.text : undefined;
   const type = enclosingType(ref);
   const body = type ? classBodyOf(type) : undefined;
   if (!field || !body) return undefined;
   for (const id of ctx.anchorsIn(body, new RegExp(`(?<![\\w$])(${field})\\s*=(?!=)`, 'g'))) {
-    if (id.parent?.type === 'variable_declarator' && id.parent.childForFieldName('name')?.id === id.id) {
-      const value = id.parent.childForFieldName('value');
+    const parent = parentOf(id);
+    if (parent?.type === 'variable_declarator' && parent.childForFieldName('name')?.id === id.id) {
+      const value = parent.childForFieldName('value');
       if (value && tracerNameOfCall(value, ctx) !== undefined) return value;
       continue;
     }
     let left: SyntaxNode = id;
-    if (id.parent?.type === 'field_access' && id.parent.childForFieldName('field')?.id === id.id) left = id.parent;
-    const assignment = left.parent;
+    if (parent?.type === 'field_access' && parent.childForFieldName('field')?.id === id.id) left = parent;
+    const assignment = parentOf(left);
     if (assignment?.type === 'assignment_expression' && assignment.childForFieldName('left')?.id === left.id) {
       const right = assignment.childForFieldName('right');
       if (right && tracerNameOfCall(right, ctx) !== undefined) return right;

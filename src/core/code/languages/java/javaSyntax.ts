@@ -2,6 +2,7 @@
 // the anchors a rule starts from. Nothing here knows about spans.
 import type { SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
 import { namedChildrenOf } from '../../treeSitter/syntaxNodes';
+import { parentOf, typeOf } from './javaAncestors';
 
 /** Declarations of types: each one opens a new class scope for names. */
 export const typeDeclarationTypes: ReadonlySet<string> = new Set([
@@ -23,11 +24,11 @@ function decodeEscape(text: string): string {
 
 /** The value of a string literal (`"a\tb"`, a text block), or undefined for anything else. */
 export function stringLiteralValue(node: SyntaxNode): string | undefined {
-  if (node.type !== 'string_literal') return undefined;
+  if (typeOf(node) !== 'string_literal') return undefined;
   let out = '';
   for (const c of namedChildrenOf(node)) {
-    if (c.type === 'string_fragment' || c.type === 'multiline_string_fragment') out += c.text;
-    else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
+    if (typeOf(c) === 'string_fragment' || typeOf(c) === 'multiline_string_fragment') out += c.text;
+    else if (typeOf(c) === 'escape_sequence') out += decodeEscape(c.text);
     else return undefined; // a string template's embedded expression
   }
   // A text block: its first line break belongs to the opening quotes; common indentation is stripped (JLS 3.10.6).
@@ -45,8 +46,8 @@ export function stringLiteralValue(node: SyntaxNode): string | undefined {
 export function annotationName(annotation: SyntaxNode): string | undefined {
   const name = annotation.childForFieldName('name');
   if (!name) return undefined;
-  if (name.type === 'identifier') return name.text;
-  if (name.type === 'scoped_identifier') return name.childForFieldName('name')?.text;
+  if (typeOf(name) === 'identifier') return name.text;
+  if (typeOf(name) === 'scoped_identifier') return name.childForFieldName('name')?.text;
   return undefined;
 }
 
@@ -60,18 +61,18 @@ export interface AnnotationInfo {
 }
 
 export function annotationInfo(annotation: SyntaxNode): AnnotationInfo | undefined {
-  if (annotation.type !== 'annotation' && annotation.type !== 'marker_annotation') return undefined;
+  if (typeOf(annotation) !== 'annotation' && typeOf(annotation) !== 'marker_annotation') return undefined;
   const name = annotationName(annotation);
   if (!name) return undefined;
   const elements = new Map<string, SyntaxNode>();
   let value: SyntaxNode | undefined;
   const args = annotation.childForFieldName('arguments');
   for (const a of args ? namedChildrenOf(args) : []) {
-    if (a.type === 'element_value_pair') {
+    if (typeOf(a) === 'element_value_pair') {
       const key = a.childForFieldName('key')?.text;
       const v = a.childForFieldName('value');
       if (key && v) elements.set(key, v);
-    } else if (a.type !== 'line_comment' && a.type !== 'block_comment') {
+    } else if (typeOf(a) !== 'line_comment' && typeOf(a) !== 'block_comment') {
       value = a;
     }
   }
@@ -80,7 +81,7 @@ export function annotationInfo(annotation: SyntaxNode): AnnotationInfo | undefin
 
 /** The `modifiers` node of a declaration (annotations live there). */
 export function modifiersOf(declaration: SyntaxNode): SyntaxNode | undefined {
-  for (const c of namedChildrenOf(declaration)) if (c.type === 'modifiers') return c;
+  for (const c of namedChildrenOf(declaration)) if (typeOf(c) === 'modifiers') return c;
   return undefined;
 }
 
@@ -105,8 +106,8 @@ export function hasModifier(declaration: SyntaxNode, keyword: string): boolean {
 
 /** The elements of an annotation value: `{"/a", "/b"}` → both, `"/a"` → itself. */
 export function elementValues(value: SyntaxNode): SyntaxNode[] {
-  if (value.type === 'element_value_array_initializer' || value.type === 'array_initializer') {
-    return namedChildrenOf(value).filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment');
+  if (typeOf(value) === 'element_value_array_initializer' || typeOf(value) === 'array_initializer') {
+    return namedChildrenOf(value).filter((c) => typeOf(c) !== 'line_comment' && typeOf(c) !== 'block_comment');
   }
   return [value];
 }
@@ -114,8 +115,8 @@ export function elementValues(value: SyntaxNode): SyntaxNode[] {
 /** The package of the file, from its `package` declaration ('' for the default package). */
 export function packageOf(tree: SyntaxTree): string {
   for (const c of namedChildrenOf(tree.rootNode)) {
-    if (c.type === 'package_declaration') {
-      for (const n of namedChildrenOf(c)) if (n.type === 'scoped_identifier' || n.type === 'identifier') return n.text.replace(/\s+/g, '');
+    if (typeOf(c) === 'package_declaration') {
+      for (const n of namedChildrenOf(c)) if (typeOf(n) === 'scoped_identifier' || typeOf(n) === 'identifier') return n.text.replace(/\s+/g, '');
     }
   }
   return '';
@@ -125,11 +126,11 @@ export function packageOf(tree: SyntaxTree): string {
 export function unwrapExpression(node: SyntaxNode): SyntaxNode {
   let n = node;
   for (let i = 0; i < 20; i++) {
-    if (n.type === 'parenthesized_expression') {
+    if (typeOf(n) === 'parenthesized_expression') {
       const inner = namedChildrenOf(n)[0];
       if (!inner) return n;
       n = inner;
-    } else if (n.type === 'cast_expression') {
+    } else if (typeOf(n) === 'cast_expression') {
       const v = n.childForFieldName('value');
       if (!v) return n;
       n = v;
@@ -143,22 +144,22 @@ export function unwrapExpression(node: SyntaxNode): SyntaxNode {
 /** The arguments of a call, without comments. */
 export function argumentsOf(call: SyntaxNode): SyntaxNode[] {
   const args = call.childForFieldName('arguments');
-  return args ? namedChildrenOf(args).filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment') : [];
+  return args ? namedChildrenOf(args).filter((c) => typeOf(c) !== 'line_comment' && typeOf(c) !== 'block_comment') : [];
 }
 
 /** For the name identifier of an annotation (`WithSpan` of `@io.x.WithSpan(…)`): the annotation and what it is on. */
 export function annotationAt(nameId: SyntaxNode): { annotation: SyntaxNode; declaration: SyntaxNode } | undefined {
-  let n = nameId.parent;
+  let n = parentOf(nameId);
   if (n?.type === 'scoped_identifier') {
     if (n.childForFieldName('name')?.id !== nameId.id) return undefined;
     const scoped = n;
-    n = n.parent;
+    n = parentOf(n);
     if (n?.childForFieldName('name')?.id !== scoped.id) return undefined;
   } else if (n?.childForFieldName('name')?.id !== nameId.id) {
     return undefined;
   }
-  if (!n || (n.type !== 'annotation' && n.type !== 'marker_annotation')) return undefined;
-  const mods = n.parent;
-  const declaration = mods?.type === 'modifiers' ? mods.parent : undefined;
+  if (!n || (typeOf(n) !== 'annotation' && typeOf(n) !== 'marker_annotation')) return undefined;
+  const mods = parentOf(n);
+  const declaration = mods?.type === 'modifiers' ? parentOf(mods) : undefined;
   return declaration ? { annotation: n, declaration } : undefined;
 }

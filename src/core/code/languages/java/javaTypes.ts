@@ -8,6 +8,7 @@
 import type { LoadedGrammar, SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
 import { namedChildrenOf } from '../../treeSitter/syntaxNodes';
 import { packageOf, typeDeclarationTypes } from './javaSyntax';
+import { enclosingTypes, parentOf, typeOf } from './javaAncestors';
 
 export interface TypeNames {
   readonly binaryName: string;
@@ -21,15 +22,15 @@ const anonymousClassesQuery = '[(object_creation_expression (class_body)) (enum_
 
 /** True for a node that declares a class: a type declaration, an anonymous class, an enum constant with a body. */
 export function isTypeNode(node: SyntaxNode): boolean {
-  if (typeDeclarationTypes.has(node.type)) return true;
-  return (node.type === 'object_creation_expression' || node.type === 'enum_constant') && classBodyOf(node) !== undefined;
+  if (typeDeclarationTypes.has(typeOf(node))) return true;
+  return (typeOf(node) === 'object_creation_expression' || typeOf(node) === 'enum_constant') && classBodyOf(node) !== undefined;
 }
 
 /** The body holding a type's members. */
 export function classBodyOf(typeNode: SyntaxNode): SyntaxNode | undefined {
   const body = typeNode.childForFieldName('body');
   if (body) return body;
-  for (const c of namedChildrenOf(typeNode)) if (c.type === 'class_body') return c;
+  for (const c of namedChildrenOf(typeNode)) if (typeOf(c) === 'class_body') return c;
   return undefined;
 }
 
@@ -38,15 +39,30 @@ export function classBodyOf(typeNode: SyntaxNode): SyntaxNode | undefined {
  * anonymous class's constructor arguments belong to the class around it).
  */
 export function enclosingType(node: SyntaxNode): SyntaxNode | undefined {
-  let prev: SyntaxNode = node;
-  for (let n = node.parent; n; prev = n, n = n.parent) {
-    if (typeDeclarationTypes.has(n.type)) {
-      if (prev.type !== 'modifiers') return n;
-      continue;
+  // enclosing(x) is the parent when x is that class's body (or any part but its modifiers), else enclosing(parent):
+  // walk up to the first node whose answer is known, then fill in the answers on the way back down.
+  const chain: SyntaxNode[] = [];
+  let answer: SyntaxNode | undefined;
+  for (let x: SyntaxNode | null = node; x; ) {
+    const known = enclosingTypes(x).get(x.id);
+    if (known !== undefined) {
+      answer = known ?? undefined;
+      break;
     }
-    if ((n.type === 'object_creation_expression' || n.type === 'enum_constant') && prev.type === 'class_body') return n;
+    chain.push(x);
+    const p = parentOf(x);
+    if (!p) break;
+    const pType = typeOf(p);
+    if ((typeDeclarationTypes.has(pType) && typeOf(x) !== 'modifiers') || ((pType === 'object_creation_expression' || pType === 'enum_constant') && typeOf(x) === 'class_body')) {
+      answer = p;
+      enclosingTypes(x).set(x.id, p);
+      chain.pop();
+      break;
+    }
+    x = p;
   }
-  return undefined;
+  for (const x of chain) enclosingTypes(x).set(x.id, answer ?? null);
+  return answer;
 }
 
 export class JavaTypeNames {
@@ -67,12 +83,12 @@ export class JavaTypeNames {
     const outer = enclosingType(typeNode);
     const ownName = typeNode.childForFieldName('name')?.text ?? '';
     let names: TypeNames;
-    if (!typeDeclarationTypes.has(typeNode.type)) {
+    if (!typeDeclarationTypes.has(typeOf(typeNode))) {
       const binaryName = `${outer ? this.namesOf(outer).binaryName : ''}$${this.anonymousNumber(typeNode, outer)}`;
       names = { binaryName, spanName: binaryName };
     } else if (!outer) {
       names = { binaryName: ownName, spanName: ownName };
-    } else if (typeNode.parent && memberBodyTypes.has(typeNode.parent.type)) {
+    } else if (memberBodyTypes.has(parentOf(typeNode)?.type ?? '')) {
       names = { binaryName: `${this.namesOf(outer).binaryName}$${ownName}`, spanName: ownName };
     } else {
       names = { binaryName: `${this.namesOf(outer).binaryName}$${this.localNumber(typeNode, outer, ownName)}${ownName}`, spanName: ownName };
@@ -104,7 +120,7 @@ export class JavaTypeNames {
     for (const c of this.grammar.query('(class_declaration name: (identifier) @name) @local').matches(outer)) {
       const decl = c.captures.find((x) => x.name === 'local')?.node;
       const id = c.captures.find((x) => x.name === 'name')?.node;
-      if (!decl || id?.text !== name || decl.id === outer.id || memberBodyTypes.has(decl.parent?.type ?? '') || enclosingType(decl)?.id !== outer.id) continue;
+      if (!decl || id?.text !== name || decl.id === outer.id || memberBodyTypes.has(parentOf(decl)?.type ?? '') || enclosingType(decl)?.id !== outer.id) continue;
       n++;
       if (decl.id === typeNode.id) return n;
     }

@@ -9,13 +9,14 @@ import { methodTarget } from './javaFunctions';
 import { spanKindOf } from './javaSpanBuilders';
 import { annotationAt, annotationInfo } from './javaSyntax';
 import { enclosingType } from './javaTypes';
+import { typeOf } from './javaAncestors';
 
 const anchor = /@\s*(?:[\w$]+\s*\.\s*)*(WithSpan)\b/g;
 
 export function findWithSpan(ctx: JavaFileContext): void {
   for (const id of ctx.anchors(anchor)) {
     const at = annotationAt(id);
-    if (!at || at.declaration.type !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
+    if (!at || typeOf(at.declaration) !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
     const info = annotationInfo(at.annotation);
     if (!info) continue;
     const method = at.declaration;

@@ -9,6 +9,7 @@ import { methodTarget } from './javaFunctions';
 import { emitRoute } from './javaRoutes';
 import { annotationAt, annotationsOf } from './javaSyntax';
 import { enclosingType } from './javaTypes';
+import { typeOf } from './javaAncestors';
 
 // Marker annotations only: Retrofit's client-side `@GET("users/{id}")` takes a value.
 const anchor = /@\s*(?:[\w$]+\s*\.\s*)*(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b(?!\s*\()/g;
@@ -37,7 +38,7 @@ export function joinJaxrsPaths(classPath: string | undefined, methodPath: string
 export function findJaxrsRoutes(ctx: JavaFileContext): void {
   for (const id of ctx.anchors(anchor)) {
     const at = annotationAt(id);
-    if (!at || at.declaration.type !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
+    if (!at || typeOf(at.declaration) !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
     const type = enclosingType(at.declaration);
     if (type?.type !== 'class_declaration') continue;
     const classPathAnnotation = annotationsOf(type).find((a) => a.name === 'Path');

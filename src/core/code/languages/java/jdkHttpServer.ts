@@ -11,6 +11,7 @@ import { emitRoute } from './javaRoutes';
 import { argumentsOf, unwrapExpression } from './javaSyntax';
 import { classBodyOf, enclosingType } from './javaTypes';
 import { namedChildrenOf } from '../../treeSitter/syntaxNodes';
+import { parentOf, typeOf } from './javaAncestors';
 
 const anchor = /\b(createContext)\s*\(/g;
 const HANDLER_METHOD = 'handle';
@@ -18,7 +19,7 @@ const HANDLER_METHOD = 'handle';
 export function findJdkServerContexts(ctx: JavaFileContext): void {
   if (!/com\.sun\.net\.httpserver|\bHttps?Server\b/.test(ctx.text)) return;
   for (const id of ctx.anchors(anchor)) {
-    const call = id.parent;
+    const call = parentOf(id);
     if (call?.type !== 'method_invocation' || call.childForFieldName('name')?.id !== id.id || !call.childForFieldName('object')) continue;
     const [pathArg, handlerArg] = argumentsOf(call);
     const path = pathArg ? ctx.names.staticString(pathArg) : undefined;
@@ -30,7 +31,8 @@ export function findJdkServerContexts(ctx: JavaFileContext): void {
 }
 
 function statementTarget(call: SyntaxNode, label: string): JavaTarget {
-  const statement = call.parent?.type === 'expression_statement' ? call.parent : call;
+  const parent = parentOf(call);
+  const statement = parent?.type === 'expression_statement' ? parent : call;
   return { node: statement, nameNode: undefined, functionName: label, qualifiedName: label };
 }
 
@@ -38,7 +40,7 @@ function methodNamed(type: SyntaxNode | undefined, name: string, ctx: JavaFileCo
   const body = type ? classBodyOf(type) : undefined;
   if (!body) return undefined;
   for (const m of namedChildrenOf(body)) {
-    if (m.type === 'method_declaration' && m.childForFieldName('name')?.text === name) return methodTarget(m, ctx.types);
+    if (typeOf(m) === 'method_declaration' && m.childForFieldName('name')?.text === name) return methodTarget(m, ctx.types);
   }
   return undefined;
 }
@@ -47,7 +49,7 @@ function methodNamed(type: SyntaxNode | undefined, name: string, ctx: JavaFileCo
 function handlerTarget(ctx: JavaFileContext, arg: SyntaxNode, label: string, depth: number): JavaTarget | undefined {
   const e = unwrapExpression(arg);
   if (depth > 3) return undefined;
-  switch (e.type) {
+  switch (typeOf(e)) {
     case 'lambda_expression':
       return lambdaTarget(e, ctx.types) ?? { node: e, nameNode: undefined, functionName: label, qualifiedName: label };
     case 'method_reference': {
@@ -55,7 +57,7 @@ function handlerTarget(ctx: JavaFileContext, arg: SyntaxNode, label: string, dep
       const receiver = parts[0];
       const name = parts[parts.length - 1]?.text;
       if (!receiver || !name) return undefined;
-      const type = receiver.type === 'this' ? enclosingType(e) : ctx.names.typesNamed(receiver.text.split('.').pop() ?? '')[0];
+      const type = typeOf(receiver) === 'this' ? enclosingType(e) : ctx.names.typesNamed(receiver.text.split('.').pop() ?? '')[0];
       return methodNamed(type, name, ctx);
     }
     case 'object_creation_expression': {

@@ -11,6 +11,7 @@ import { methodTarget } from './javaFunctions';
 import { emitRoute } from './javaRoutes';
 import { annotationAt, annotationInfo, annotationsOf, elementValues, unwrapExpression, type AnnotationInfo } from './javaSyntax';
 import { enclosingType } from './javaTypes';
+import { typeOf } from './javaAncestors';
 
 const anchor = /@\s*(?:[\w$]+\s*\.\s*)*((?:Get|Post|Put|Delete|Patch|Request)Mapping)\b/g;
 const verbOf: Readonly<Record<string, string>> = { GetMapping: 'GET', PostMapping: 'POST', PutMapping: 'PUT', DeleteMapping: 'DELETE', PatchMapping: 'PATCH' };
@@ -62,7 +63,7 @@ function requestMethods(info: AnnotationInfo): string[] {
   const out: string[] = [];
   for (const el of elementValues(m)) {
     const e = unwrapExpression(el);
-    const name = e.type === 'field_access' ? e.childForFieldName('field')?.text : e.type === 'identifier' ? e.text : undefined;
+    const name = typeOf(e) === 'field_access' ? e.childForFieldName('field')?.text : typeOf(e) === 'identifier' ? e.text : undefined;
     if (name && /^[A-Z]+$/.test(name)) out.push(name);
   }
   return out.length > 0 ? out : ['ALL'];
@@ -76,7 +77,7 @@ function classPrefixes(ctx: JavaFileContext, type: SyntaxNode): string[] | undef
 export function findSpringRoutes(ctx: JavaFileContext): void {
   for (const id of ctx.anchors(anchor)) {
     const at = annotationAt(id);
-    if (!at || at.declaration.type !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
+    if (!at || typeOf(at.declaration) !== 'method_declaration' || !at.declaration.childForFieldName('body')) continue;
     const type = enclosingType(at.declaration);
     // Interfaces carrying mappings are mostly HTTP clients (Feign, @HttpExchange); a controller is a class.
     if (type?.type !== 'class_declaration') continue;
