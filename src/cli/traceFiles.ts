@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import type { Trace } from '../core/model/trace';
-import { parseTraceDocument } from '../core/model/traceDocument';
-import { readTraceFileTextSync } from '../core/sources/traceFileRead';
+import { parseTraceFileSync } from '../core/sources/traceFileParse';
 
 /** True when the argument names an existing file (commands take either a trace id or a trace file). */
 export function isFile(target: string): boolean {
@@ -17,5 +16,5 @@ export function isFile(target: string): boolean {
  * MAX_TRACE_FILE_BYTES) or malformed files are SpanLensErrors.
  */
 export function readTraceFile(file: string): Trace[] {
-  return parseTraceDocument(readTraceFileTextSync(file), file);
+  return parseTraceFileSync(file);
 }

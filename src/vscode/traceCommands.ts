@@ -6,7 +6,8 @@ import type { OpenedTrace, TracePresenter } from './tracePresenter';
 import { openTraceWithProgress } from './openTrace';
 import { parseTraceIdInput } from '../core/model/traceIdInput';
 import { parseTraceDocument } from '../core/model/traceDocument';
-import { checkTraceFileSize } from '../core/sources/traceFileRead';
+import { checkTraceFileSize, formatBytes } from '../core/sources/traceFileRead';
+import { parseTraceFile } from '../core/sources/traceFileParse';
 import type { Trace } from '../core/model/trace';
 
 /** `spanlens.openTraceById` accepts an id string or `{ traceId }`; returns the id and span count it opened. */
@@ -33,10 +34,8 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
       const uri = typeof args === 'string' ? vscode.Uri.file(args) : args ?? (await askForTraceFile());
       if (!uri) return undefined;
       try {
-        // Checked before reading: a 1 GB file would be read whole only to fail with a V8 string-length message.
-        checkTraceFileSize(uri.fsPath, (await vscode.workspace.fs.stat(uri)).size);
-        const bytes = await vscode.workspace.fs.readFile(uri);
-        const traces = parseTraceDocument(new TextDecoder().decode(bytes), uri.fsPath);
+        const traces = uri.scheme === 'file' ? await readLocalTraceFile(uri.fsPath) : await readRemoteTraceFile(uri);
+        if (!traces) return undefined;
         await presenter.show(traces, { source: `file ${uri.fsPath}`, file: uri.fsPath });
         log.info(`Opened ${traces.length} trace(s) from ${uri.fsPath}`);
         return traces;
@@ -48,6 +47,43 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
       }
     }),
   ];
+}
+
+/** A local file, streamed when big, with its progress in a cancellable notification; undefined when cancelled. */
+async function readLocalTraceFile(file: string): Promise<Trace[] | undefined> {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Span Lens: reading ${name}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const stop = token.onCancellationRequested(() => controller.abort());
+      let shown = 0;
+      try {
+        return await parseTraceFile(file, {
+          signal: controller.signal,
+          onProgress: (read, total) => {
+            const percent = Math.floor((read / total) * 100);
+            if (percent <= shown) return;
+            progress.report({ increment: percent - shown, message: `${formatBytes(read)} of ${formatBytes(total)}` });
+            shown = percent;
+          },
+        });
+      } catch (e) {
+        if (token.isCancellationRequested) return undefined;
+        throw e;
+      } finally {
+        stop.dispose();
+      }
+    },
+  );
+}
+
+/** A file of another file system (remote, virtual): read whole through VS Code, so held to the text limit. */
+async function readRemoteTraceFile(uri: vscode.Uri): Promise<Trace[]> {
+  // Checked before reading: a 1 GB file would be read whole only to fail with a V8 string-length message.
+  checkTraceFileSize(uri.fsPath, (await vscode.workspace.fs.stat(uri)).size);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return parseTraceDocument(new TextDecoder().decode(bytes), uri.fsPath);
 }
 
 async function askForTraceId(): Promise<string | undefined> {

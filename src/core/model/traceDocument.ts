@@ -26,20 +26,37 @@ export function parseTraceDocument(text: string, fileName: string): Trace[] {
   } catch (e) {
     wholeError = e;
   }
-  if (wholeError === undefined) {
-    const format = detectFormat(whole, fileName, '');
-    return nonEmpty(parseAs(format, whole, fileName), fileName);
-  }
+  if (wholeError === undefined) return parseTraceDocumentValues([whole], fileName);
 
   const lines = jsonLines(body, fileName);
   if (lines === undefined) throw fileError(fileName, `not valid JSON: ${describeJsonError(wholeError, body)}.`);
+  return tracesOfDocuments(lines, fileName, 'line');
+}
 
+/**
+ * The same for documents already parsed, e.g. by the streamed parser of big files: one value is a whole file,
+ * several are JSON lines (numbered as documents, their line numbers being unknown).
+ */
+export function parseTraceDocumentValues(values: readonly unknown[], fileName: string): Trace[] {
+  if (values.length === 0) throw fileError(fileName, 'the file is empty; expected a Jaeger, OTLP or Zipkin JSON trace export.');
+  if (values.length === 1) {
+    const whole = values[0];
+    return nonEmpty(parseAs(detectFormat(whole, fileName, ''), whole, fileName), fileName);
+  }
+  return tracesOfDocuments(
+    values.map((value, i) => ({ value, line: i + 1 })),
+    fileName,
+    'document',
+  );
+}
+
+function tracesOfDocuments(documents: readonly { value: unknown; line: number }[], fileName: string, unit: 'line' | 'document'): Trace[] {
   const byFormat: Record<TraceFormat, unknown[]> = { jaeger: [], otlp: [], zipkin: [] };
-  for (const { value, line } of lines) {
-    const format = detectFormat(value, fileName, ` on line ${line}`);
-    if (format === 'zipkin') byFormat.zipkin.push(...(value as unknown[]));
-    else if (format === 'jaeger' && Array.isArray(value)) byFormat.jaeger.push(...value);
-    else if (format === 'otlp' && Array.isArray(value)) byFormat.otlp.push(...value);
+  for (const { value, line } of documents) {
+    const format = detectFormat(value, fileName, ` on ${unit} ${line}`);
+    if (format === 'zipkin') pushAll(byFormat.zipkin, value as unknown[]);
+    else if (format === 'jaeger' && Array.isArray(value)) pushAll(byFormat.jaeger, value);
+    else if (format === 'otlp' && Array.isArray(value)) pushAll(byFormat.otlp, value);
     else byFormat[format].push(value);
   }
   const traces: Trace[] = [];
@@ -47,6 +64,11 @@ export function parseTraceDocument(text: string, fileName: string): Trace[] {
   if (byFormat.jaeger.length > 0) traces.push(...parseJaegerJson(byFormat.jaeger, fileName));
   if (byFormat.zipkin.length > 0) traces.push(...parseZipkinJson(byFormat.zipkin, fileName));
   return nonEmpty(mergeSameTraceIds(traces), fileName);
+}
+
+/** push(...items) without spreading a huge array into arguments (which overflows the stack past ~100k items). */
+function pushAll(target: unknown[], items: readonly unknown[]): void {
+  for (const item of items) target.push(item);
 }
 
 function nonEmpty(traces: Trace[], fileName: string): Trace[] {

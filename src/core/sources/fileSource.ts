@@ -5,11 +5,11 @@ import { SpanKind } from '../model/trace';
 import type { OperationInfo, SourceHealth, TraceQuery, TraceSource, TraceSummary } from './traceSource';
 import { SpanLensError } from '../errors';
 import { isHexId, normalizeTraceId } from '../model/ids';
-import { parseTraceDocument } from '../model/traceDocument';
 import { assembleTrace } from '../model/assemble';
 import { summarizeTrace } from '../model/summary';
 import { attributeText } from '../model/attributeValues';
-import { MAX_TRACE_FILE_BYTES, checkTraceFileSize, describeFsError, formatBytes, fsError, readTraceFileText } from './traceFileRead';
+import { checkTraceFileSize, describeFsError, formatBytes, fsError } from './traceFileRead';
+import { MAX_TRACE_FILE_BYTES, parseTraceFile } from './traceFileParse';
 import { escapeControlChars } from '../text/quoteForDisplay';
 
 export interface FileTraceSourceOptions {
@@ -20,7 +20,7 @@ export interface FileTraceSourceOptions {
    * usual "last hour" window would hide all of it.
    */
   readonly applyTimeWindow?: boolean;
-  /** Files larger than this are refused before they are read (default MAX_TRACE_FILE_BYTES, 256 MiB). */
+  /** Files larger than this are refused before they are read (default MAX_TRACE_FILE_BYTES, 1 GiB). */
   readonly maxBytes?: number;
 }
 
@@ -173,8 +173,7 @@ export class FileTraceSource implements TraceSource {
     if (!promise) {
       const { mtimeMs, size } = info;
       promise = (async (): Promise<LoadedFile> => {
-        const text = await readTraceFileText(path, this.maxBytes);
-        const file = { mtimeMs, size, traces: parseTraceDocument(text, path) };
+        const file = { mtimeMs, size, traces: await parseTraceFile(path, { maxBytes: this.maxBytes }) };
         this.files.set(path, file);
         return file;
       })();

@@ -3,13 +3,14 @@ import { SpanLensError } from '../errors';
 import { escapeControlChars } from '../text/quoteForDisplay';
 
 /**
- * The largest trace file Span Lens reads: 256 MiB, like the Jaeger response cap. Parsing takes about five times the
+ * The largest trace file Span Lens reads as one text: 256 MiB, like the Jaeger response cap (bigger files are
+ * parsed as a stream: see traceFileParse.ts). Parsing takes about five times the
  * file's size in memory (1M spans of a compact Jaeger export: a 180 MB file, ~1.6 GB peak), so this stays within the
  * default V8 heap of a machine with 8 GB, and far below the longest string V8 can make (2^29 − 24 characters, just
  * under 512 MiB: the old 512 MiB limit let files through that could only fail with "Invalid string length").
  * Roughly 300k spans with a typical set of attributes, or 1M bare ones.
  */
-export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_TRACE_TEXT_BYTES = 256 * 1024 * 1024;
 
 /** 512 B, 1.5 KiB, 12 MiB, 1.2 GiB (one decimal, dropped when it is 0). */
 export function formatBytes(n: number): string {
@@ -21,7 +22,7 @@ export function formatBytes(n: number): string {
 }
 
 /** The error for a file over the limit, naming both sizes. */
-export function traceFileTooLarge(file: string, size: number, maxBytes: number = MAX_TRACE_FILE_BYTES): SpanLensError {
+export function traceFileTooLarge(file: string, size: number, maxBytes: number = MAX_TRACE_TEXT_BYTES): SpanLensError {
   return new SpanLensError(
     'too-large',
     `${escapeControlChars(file)} is ${formatBytes(size)}; Span Lens reads trace files up to ${formatBytes(maxBytes)}. ` +
@@ -31,7 +32,7 @@ export function traceFileTooLarge(file: string, size: number, maxBytes: number =
 }
 
 /** Throws traceFileTooLarge when `size` (from a stat, before any read) is over the limit. */
-export function checkTraceFileSize(file: string, size: number, maxBytes: number = MAX_TRACE_FILE_BYTES): void {
+export function checkTraceFileSize(file: string, size: number, maxBytes: number = MAX_TRACE_TEXT_BYTES): void {
   if (size > maxBytes) throw traceFileTooLarge(file, size, maxBytes);
 }
 
@@ -65,7 +66,7 @@ const READ_CHUNK = 1024 * 1024;
  * A trace file's text, read through one file descriptor: its size is checked with fstat before a byte is read, and
  * reading stops past the limit should the file grow meanwhile (an exporter appending JSON lines).
  */
-export function readTraceFileTextSync(file: string, maxBytes: number = MAX_TRACE_FILE_BYTES): string {
+export function readTraceFileTextSync(file: string, maxBytes: number = MAX_TRACE_TEXT_BYTES): string {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -85,7 +86,7 @@ export function readTraceFileTextSync(file: string, maxBytes: number = MAX_TRACE
 }
 
 /** The same, asynchronous (the extension host and the file source must not block). */
-export async function readTraceFileText(file: string, maxBytes: number = MAX_TRACE_FILE_BYTES): Promise<string> {
+export async function readTraceFileText(file: string, maxBytes: number = MAX_TRACE_TEXT_BYTES): Promise<string> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, 'r');

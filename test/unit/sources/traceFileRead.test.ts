@@ -3,7 +3,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_TRACE_FILE_BYTES, formatBytes, readTraceFileText, readTraceFileTextSync } from '../../../src/core/sources/traceFileRead';
+import { MAX_TRACE_TEXT_BYTES, formatBytes, readTraceFileText, readTraceFileTextSync } from '../../../src/core/sources/traceFileRead';
+import { MAX_TRACE_FILE_BYTES } from '../../../src/core/sources/traceFileParse';
 import { FileTraceSource } from '../../../src/core/sources/fileSource';
 import { SpanLensError } from '../../../src/core/errors';
 import { runCli } from '../../../src/cli/main';
@@ -34,30 +35,37 @@ async function bytesReadDuring(fn: () => unknown): Promise<{ bytes: number | und
 
 const ONE_GIB = 1024 * 1024 * 1024;
 const SIZE_MESSAGE = /huge\.json is 1 GiB; Span Lens reads trace files up to 256 MiB\. Split it, or export fewer traces per file\.$/;
+/** Streamed reads (the CLI, the file source) go up to 1 GiB: the sparse file for them is 2 GiB. */
+const STREAMED_SIZE_MESSAGE = /huger\.json is 2 GiB; Span Lens reads trace files up to 1 GiB\. Split it, or export fewer traces per file\.$/;
 
 describe('trace files: the size is checked before a byte is read', () => {
   let dir: string;
   let huge: string;
+  let huger: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-size-'));
     huge = path.join(dir, 'huge.json');
     // Sparse: 1 GiB long, no disk used. Reading it whole would take a second and end in a V8 string-length error.
     fs.writeFileSync(huge, '');
     fs.truncateSync(huge, ONE_GIB);
+    huger = path.join(dir, 'huger.json');
+    fs.writeFileSync(huger, '');
+    fs.truncateSync(huger, 2 * ONE_GIB);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function assertTooLarge(result: { bytes: number | undefined; error: unknown }): void {
+  function assertTooLarge(result: { bytes: number | undefined; error: unknown }, message = SIZE_MESSAGE): void {
     assert.ok(result.error instanceof SpanLensError, `a SpanLensError, got ${String(result.error)}`);
     assert.equal(result.error.kind, 'too-large');
-    assert.match(result.error.message, SIZE_MESSAGE);
+    assert.match(result.error.message, message);
     if (result.bytes !== undefined) assert.ok(result.bytes < 1024 * 1024, `read ${result.bytes} bytes of a file refused by its size`);
   }
 
-  it('the limit is a constant that one JS string can hold (the old 512 MiB could not: 2^29 − 24 characters)', () => {
-    assert.equal(MAX_TRACE_FILE_BYTES, 256 * 1024 * 1024);
-    assert.ok(MAX_TRACE_FILE_BYTES < bufferConstants.MAX_STRING_LENGTH);
-    assert.equal(formatBytes(MAX_TRACE_FILE_BYTES), '256 MiB');
+  it('the text limit is a constant that one JS string can hold (the old 512 MiB could not: 2^29 − 24 characters); streamed files go beyond it', () => {
+    assert.equal(MAX_TRACE_TEXT_BYTES, 256 * 1024 * 1024);
+    assert.ok(MAX_TRACE_TEXT_BYTES < bufferConstants.MAX_STRING_LENGTH);
+    assert.equal(formatBytes(MAX_TRACE_TEXT_BYTES), '256 MiB');
+    assert.equal(formatBytes(MAX_TRACE_FILE_BYTES), '1 GiB');
     assert.equal(formatBytes(1.25 * ONE_GIB), '1.3 GiB');
   });
 
@@ -67,7 +75,7 @@ describe('trace files: the size is checked before a byte is read', () => {
 
   it('readTraceFileText (the extension, the file source): the same', async () => {
     assertTooLarge(await bytesReadDuring(() => readTraceFileText(huge)));
-    assertTooLarge(await bytesReadDuring(() => new FileTraceSource({ paths: [huge] }).services()));
+    assertTooLarge(await bytesReadDuring(() => new FileTraceSource({ paths: [huger] }).services()), STREAMED_SIZE_MESSAGE);
   });
 
   it('spanlens trace / export / analyze FILE: exit 1 with the size message, nothing read', async () => {
@@ -75,10 +83,10 @@ describe('trace files: the size is checked before a byte is read', () => {
       const err: string[] = [];
       let code = -1;
       const result = await bytesReadDuring(async () => {
-        code = await runCli([command[0]!, huge, ...command.slice(1)], { out: () => undefined, err: (t) => err.push(t) });
+        code = await runCli([command[0]!, huger, ...command.slice(1)], { out: () => undefined, err: (t) => err.push(t) });
       });
       assert.equal(code, 1, err.join('\n'));
-      assert.match(err.join('\n'), new RegExp(`^spanlens ${command[0]}: .*${SIZE_MESSAGE.source}`));
+      assert.match(err.join('\n'), new RegExp(`^spanlens ${command[0]}: .*${STREAMED_SIZE_MESSAGE.source}`));
       if (result.bytes !== undefined) assert.ok(result.bytes < 1024 * 1024, `${command[0]} read ${result.bytes} bytes`);
     }
   });
