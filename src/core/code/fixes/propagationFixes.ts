@@ -7,7 +7,7 @@ import { addPropertyEdit, insertArgumentBeforeEdit } from './objectEdits';
 import { type ApiName, planImports } from './otelImports';
 import type { AsyncBoundarySite, IncomingSite, OutgoingSite } from './propagationSites';
 import { hoistBefore } from './statementHoist';
-import { lineIndentAt, semi, type SourceContext } from './sourceContext';
+import { lineIndentAt, quoted, semi, type SourceContext } from './sourceContext';
 import type { OffsetEdit } from './textEdits';
 import { wrapFunctionInSpan, type WrapOptions } from './wrapInSpan';
 
@@ -254,7 +254,7 @@ export function incomingPropagationEdits(ctx: SourceContext, site: IncomingSite,
   if (site.kind === 'http-server' && declaredTargetName(handler) === undefined && p0 && ts.isIdentifier(p0.name)) {
     // An anonymous request handler serves every route: name the span by method, as the HTTP conventions do
     // when the route is unknown (low cardinality, unlike the URL).
-    spanNameCode = `${p0.name.text}.method ?? ${ctx.quote}HTTP${ctx.quote}`;
+    spanNameCode = `${p0.name.text}.method ?? ${quoted(ctx, 'HTTP')}`;
   }
   const wrapped = wrapFunctionInSpan(ctx, handler, options, {
     spanName,
