@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
-import { SpanLensError } from '../../core/errors';
+import { isSpanLensError, SpanLensError } from '../../core/errors';
+import { readSourceText, writeSourceText } from '../../core/files/sourceText';
+import type { SourceEncoding } from '../../core/files/sourceEncoding';
 import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from '../../core/code/lint/lintTypes';
 import { isRuleId, isSeverity, ruleInfos, severityRank } from '../../core/code/lint/lintTypes';
 
@@ -36,7 +38,8 @@ const usage = [
   '',
   'Options:',
   '  --json                 print findings as a JSON array of {file, line, column, rule, severity, message, fixable}',
-  '  --fix                  apply the safe fixes in place, then report what is left',
+  '  --fix                  apply the safe fixes in place, then report what is left; a file is replaced only once',
+  '                         its new content is fully written, in its own encoding',
   '  --severity LEVEL       exit 1 when a finding is at least LEVEL: hint, info, warning (default) or error',
   '  --rule ID=LEVEL        set a rule to off/hint/info/warning/error (repeatable)',
   '  --tracer-name NAME     tracer name for fixes that add a tracer (default: the nearest package.json name)',
@@ -197,17 +200,36 @@ export const lintCommand: CliCommand = {
     const inputs = [];
     let fixedFiles = 0;
     let fixCount = 0;
+    let failures = 0;
     for (const file of files) {
       if (signal.aborted) throw new SpanLensError('cancelled', 'Lint cancelled.');
-      let text = fs.readFileSync(file, 'utf8');
       const options = optionsForFile(file, rules, flags.get('--tracer-name'));
-      if (flags.has('--fix')) {
+      let text: string;
+      let encoding: SourceEncoding | undefined;
+      try {
+        ({ text, encoding } = readSourceText(file));
+      } catch (e) {
+        if (!isSpanLensError(e) || e.kind !== 'malformed-file') throw e;
+        // Lint can still read it (unknown bytes as U+FFFD); it is never rewritten.
+        text = fs.readFileSync(file, 'utf8');
+        if (flags.has('--fix')) {
+          io.err(`spanlens lint: not fixing ${file}: ${e.message}`);
+          failures++;
+        }
+      }
+      if (flags.has('--fix') && encoding !== undefined) {
         const result = applySafeFixes(intel, text, file, options);
         if (result.applied > 0) {
-          fs.writeFileSync(file, result.text);
-          text = result.text;
-          fixedFiles++;
-          fixCount += result.applied;
+          try {
+            writeSourceText(file, result.text, encoding);
+            text = result.text;
+            fixedFiles++;
+            fixCount += result.applied;
+          } catch (e) {
+            if (!isSpanLensError(e)) throw e;
+            io.err(`spanlens lint: ${e.message}`);
+            failures++;
+          }
         }
       }
       inputs.push({ fileName: file, text, options });
@@ -220,9 +242,11 @@ export const lintCommand: CliCommand = {
       for (const r of rows) io.out(`${r.file}:${r.line}:${r.column}  ${r.severity.padEnd(7)}  ${r.rule}  ${r.message}${r.fixable ? '  [fixable]' : ''}`);
       const counts = (['error', 'warning', 'info', 'hint'] as const).map((s) => [s, rows.filter((r) => r.severity === s).length] as const).filter(([, n]) => n > 0);
       const summary = counts.length > 0 ? counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', ') : 'no findings';
-      io.out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${summary}${flags.has('--fix') ? `; ${fixCount} fix${fixCount === 1 ? '' : 'es'} applied in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}` : ''}.`);
+      const fixed = flags.has('--fix') ? `; ${fixCount} fix${fixCount === 1 ? '' : 'es'} applied in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}` : '';
+      const notFixed = failures > 0 ? `; ${failures} file${failures === 1 ? '' : 's'} not fixed (see above)` : '';
+      io.out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${summary}${fixed}${notFixed}.`);
     }
     const failing = rows.some((r) => severityRank[r.severity] >= severityRank[threshold]);
-    return failing ? 1 : 0;
+    return failing || failures > 0 ? 1 : 0;
   },
 };
