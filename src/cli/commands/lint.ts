@@ -38,8 +38,8 @@ const usage = [
   '',
   'Options:',
   '  --json                 print findings as a JSON array of {file, line, column, rule, severity, message, fixable}',
-  '  --fix                  apply the safe fixes in place, then report what is left; a file is replaced only once',
-  '                         its new content is fully written, in its own encoding',
+  '  --fix                  apply every safe fix (re-linting until none is left), then report what is left; a file',
+  '                         is replaced only once its new content is fully written, in its own encoding',
   '  --severity LEVEL       exit 1 when a finding is at least LEVEL: hint, info, warning (default) or error',
   '  --rule ID=LEVEL        set a rule to off/hint/info/warning/error (repeatable)',
   '  --tracer-name NAME     tracer name for fixes that add a tracer (default: the nearest package.json name)',
@@ -138,34 +138,6 @@ export function parseRuleFlags(values: readonly string[]): Partial<Record<RuleId
   return rules;
 }
 
-/** Applies safe fixes one at a time (re-linting in between so edits never collide); returns the new text. */
-export function applySafeFixes(intel: CodeIntel, text: string, file: string, options: LintOptions): { text: string; applied: number } {
-  let current = text;
-  let applied = 0;
-  const tried = new Set<string>();
-  for (let round = 0; round < 200; round++) {
-    const findings = intel.lintText(current, file, options);
-    let progressed = false;
-    for (const f of findings) {
-      const fix = f.fixes.find((x) => x.safe);
-      if (!fix) continue;
-      const key = `${f.rule}|${fix.id}|${f.message}`;
-      if (tried.has(key)) continue;
-      tried.add(key);
-      const edits = intel.computeFix(current, file, fix.id, f.range, options);
-      if (!edits || edits.length === 0) continue;
-      const next = intel.applyTextEdits(current, edits);
-      if (next === current) continue;
-      current = next;
-      applied++;
-      progressed = true;
-      break;
-    }
-    if (!progressed) break;
-  }
-  return { text: current, applied };
-}
-
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
@@ -218,7 +190,8 @@ export const lintCommand: CliCommand = {
         }
       }
       if (flags.has('--fix') && encoding !== undefined) {
-        const result = applySafeFixes(intel, text, file, options);
+        const result = intel.applySafeFixes(text, file, options);
+        if (result.roundLimitReached) io.err(`spanlens lint: ${file}: stopped after ${result.rounds} rounds of fixes; run lint --fix again for the rest.`);
         if (result.applied > 0) {
           try {
             writeSourceText(file, result.text, encoding);

@@ -89,7 +89,7 @@ function httpHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar
   return undefined;
 }
 
-function kafkaHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar: string, taken: ReadonlySet<string>): OffsetEdit[] | undefined {
+function kafkaHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar: string, taken: { has(name: string): boolean }): OffsetEdit[] | undefined {
   const sf = ctx.sourceFile;
   const record = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!record || !ts.isObjectLiteralExpression(record)) return undefined;
@@ -118,8 +118,11 @@ function scopeOf(node: ts.Node): ts.Node {
   return node.getSourceFile();
 }
 
-/** Inject the active context into an outgoing request's headers (or gRPC metadata). */
-export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite, options: WrapOptions): OffsetEdit[] | undefined {
+/**
+ * Inject the active context into an outgoing request's headers (or gRPC metadata). `claimed`: names other fixes
+ * of the same parse declare per scope (the new headers variable avoids them and is added).
+ */
+export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite, options: WrapOptions, claimed?: Map<ts.Node, Set<string>>): OffsetEdit[] | undefined {
   const sf = ctx.sourceFile;
   const sc = semi(ctx);
   const plan = planImports(ctx, { names: ['context', 'propagation'], tracer: false, tracerName: options.tracerName, useSite: site.node });
@@ -137,7 +140,10 @@ export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite,
     ];
   }
   const call = site.node as ts.CallExpression;
-  const taken = identifiersIn(scopeOf(call));
+  const scope = scopeOf(call);
+  const inScope = identifiersIn(scope);
+  const claimedHere = claimed?.get(scope);
+  const taken = claimedHere ? { has: (n: string): boolean => inScope.has(n) || claimedHere.has(n) } : inScope;
   const headersVar = uniqueName(['traceHeaders', 'otelHeaders', 'propagationHeaders'], taken);
   let inner: OffsetEdit[] | undefined;
   switch (site.kind) {
@@ -164,7 +170,9 @@ export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite,
     `${propagation}.inject(${context}.active(), ${headersVar})${sc}`,
   ];
   const hoisted = hoistBefore(ctx, call, pre, inner);
-  return hoisted ? [...plan.edits, ...hoisted] : undefined;
+  if (!hoisted) return undefined;
+  if (claimed) claimed.set(scope, (claimed.get(scope) ?? new Set()).add(headersVar));
+  return [...plan.edits, ...hoisted];
 }
 
 function ownStartActiveSpan(fn: ts.Node): ts.CallExpression | undefined {
