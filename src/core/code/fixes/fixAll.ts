@@ -5,6 +5,7 @@
 // the next round, when the text they are computed against already holds the other fix.
 import type { LintOptions } from '../lint/lintTypes';
 import { ruleContext, runRules } from '../lint/lintEngine';
+import { importAnchorOffset } from './otelImports';
 import { createSourceContext } from './sourceContext';
 import { applyOffsetEdits, type OffsetEdit } from './textEdits';
 
@@ -57,15 +58,29 @@ class TouchedRanges {
   }
 }
 
-/** The edits of one fix as disjoint intervals (its own edits may share an offset: they are applied together). */
-function mergedIntervals(edits: readonly OffsetEdit[]): Array<[number, number]> {
-  const sorted = edits.map((e) => [e.start, e.end] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+/**
+ * What one fix claims of the text, as disjoint intervals, or undefined when its own edits overlap (it cannot be
+ * applied; the rest of the round still is). Its import edits (at or before `importAnchor`) count one by one, so the
+ * fixes of a file that all add an import to its head are not held up beyond that; the rest counts as one region from
+ * its first edit to its last, because a fix that re-indents lines for a new try/finally owns the lines in between:
+ * another fix's new lines there would keep the old indentation.
+ */
+export function fixFootprint(edits: readonly OffsetEdit[], importAnchor: number): Array<[number, number]> | undefined {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.start < sorted[i - 1]!.end) return undefined;
   const out: Array<[number, number]> = [];
-  for (const iv of sorted) {
-    const last = out[out.length - 1];
-    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
-    else out.push([iv[0], iv[1]]);
+  let body: [number, number] | undefined;
+  for (const e of sorted) {
+    if (e.start <= importAnchor) {
+      const last = out[out.length - 1];
+      if (last && e.start <= last[1]) last[1] = Math.max(last[1], e.end);
+      else out.push([e.start, e.end]);
+    } else if (body) body[1] = Math.max(body[1], e.end);
+    else body = [e.start, e.end];
   }
+  const last = out[out.length - 1];
+  if (body && last && body[0] <= last[1]) last[1] = Math.max(last[1], body[1]);
+  else if (body) out.push(body);
   return out;
 }
 
@@ -76,6 +91,7 @@ export function applySafeFixes(text: string, fileName: string, options: LintOpti
   let rounds = 0;
   for (; rounds < maxRounds; rounds++) {
     const rc = ruleContext(createSourceContext(current, fileName, { moduleStyle: options.moduleStyle }), options);
+    const anchor = importAnchorOffset(rc.ctx);
     const touched = new TouchedRanges();
     const edits: OffsetEdit[] = [];
     let accepted = 0;
@@ -83,8 +99,8 @@ export function applySafeFixes(text: string, fileName: string, options: LintOpti
       const fix = finding.fixes.find((f) => f.safe);
       const fixEdits = fix?.edits();
       if (!fixEdits || fixEdits.length === 0) continue;
-      const intervals = mergedIntervals(fixEdits);
-      if (intervals.some(([s, e]) => touched.touches(s, e))) continue;
+      const intervals = fixFootprint(fixEdits, anchor);
+      if (!intervals || intervals.some(([s, e]) => touched.touches(s, e))) continue;
       for (const [s, e] of intervals) touched.add(s, e);
       edits.push(...fixEdits);
       accepted++;

@@ -179,6 +179,11 @@ function importAnchor(ctx: SourceContext): { offset: number; afterImports: boole
   return anchor;
 }
 
+/** Where new imports (and a new module tracer) go: every import edit of a fix lies at or before this offset. */
+export function importAnchorOffset(ctx: SourceContext): number {
+  return importAnchor(ctx).offset;
+}
+
 function scanImportAnchor(ctx: SourceContext): { offset: number; afterImports: boolean } {
   const sf = ctx.sourceFile;
   let last: ts.Statement | undefined;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { applySafeFixes } from '../../../../src/core/code/fixes/fixAll';
+import { applySafeFixes, fixFootprint } from '../../../../src/core/code/fixes/fixAll';
 import { lintText } from '../../../../src/core/code/lint/lintEngine';
 import { runCli } from '../../../../src/cli/main';
 import type { CliIo } from '../../../../src/cli/io';
@@ -61,6 +61,50 @@ describe('lint --fix: every safe fix', function () {
     assert.equal(declared.length, 2);
     assert.notEqual(declared[0], declared[1], `two declarations: ${declared.join(', ')}`);
     assert.equal(syntaxErrors(r.text), 0);
+  });
+
+  it('lets a fix inside a region another fix re-indents wait a round, so its new lines are indented too', () => {
+    // The span is ended only on one path (end-span wraps the body in try/finally, re-indenting it) and a catch inside
+    // swallows the error (record-exception adds lines). Applied on one parse, the new lines kept the old indentation;
+    // the trailing `span.end();` made end-span's own edits overlap ("overlapping edits at offset …", no file fixed).
+    const text = `${header.replace('{ trace }', '{ trace, SpanStatusCode }')}export function handle(): void {\n  const span = tracer.startSpan('handle');\n  try {\n    work();\n  } catch (e) {\n    console.log(e);\n  }\n  span.setAttribute('http.method', 'GET');\n  if (Math.random() > 0.5) return;\n  span.end();\n}\ndeclare function work(): void;\n`;
+    const r = applySafeFixes(text, 'a.ts');
+    assert.equal(r.applied, 3);
+    assert.equal(r.rounds, 2);
+    const body = r.text.slice(r.text.indexOf('export function'));
+    assert.equal(
+      body,
+      [
+        'export function handle(): void {',
+        "  const span = tracer.startSpan('handle');",
+        '  try {',
+        '    try {',
+        '      work();',
+        '    } catch (e) {',
+        '      span.recordException(e as Error);',
+        '      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });',
+        '      console.log(e);',
+        '    }',
+        "    span.setAttribute('http.request.method', 'GET');",
+        '    if (Math.random() > 0.5) return;',
+        '  } finally {',
+        '    span.end();',
+        '  }',
+        '}',
+        'declare function work(): void;',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(fixable(r.text), 0);
+  });
+
+  it('claims a fix\'s import edits one by one and the rest as one region; refuses a fix whose edits overlap', () => {
+    const anchor = 40;
+    const edit = (start: number, end: number): { start: number; end: number; newText: string } => ({ start, end, newText: 'x' });
+    assert.deepEqual(fixFootprint([edit(10, 12), edit(40, 40), edit(100, 100), edit(120, 130), edit(200, 200)], anchor), [[10, 12], [40, 40], [100, 200]]);
+    assert.deepEqual(fixFootprint([edit(50, 50), edit(50, 50)], anchor), [[50, 50]], 'two insertions at one offset apply in order');
+    assert.equal(fixFootprint([edit(100, 110), edit(105, 105)], anchor), undefined, 'an insertion inside its own removal');
+    assert.equal(fixFootprint([edit(100, 110), edit(108, 120)], anchor), undefined);
   });
 
   it('fixes every one of thousands of findings in a generated file', () => {
