@@ -13,6 +13,7 @@ export type SpanLensErrorKind =
   | 'malformed-response'
   | 'malformed-file'
   | 'not-found'
+  | 'write-failed'
   | 'bad-input';
 
 /**

@@ -1,5 +1,6 @@
 import { isFile, readTraceFile } from '../traceFiles';
 import * as fs from 'node:fs';
+import { writeFileAtomic } from '../../core/files/atomicWrite';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
@@ -51,11 +52,8 @@ export function createExportCommand(assets: () => ViewerAssets = readViewerAsset
         assets: assets(),
       });
       const file = path.resolve(out);
-      try {
-        fs.writeFileSync(file, html);
-      } catch (e) {
-        throw new SpanLensError('bad-input', `Cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, cause: e });
-      }
+      // An existing export is replaced only once the new one is fully written.
+      writeFileAtomic(file, html);
       const bytes = Buffer.byteLength(html);
       if (flags.json) {
         io.out(JSON.stringify({ file, traceId: main.trace.traceId, spanCount: main.trace.spans.length, compareTraceId: compare?.trace.traceId ?? null, bytes }));

@@ -4,6 +4,8 @@ import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
 import { SpanLensError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/files/atomicWrite';
+import { readSourceText, writeSourceText } from '../../core/files/sourceText';
 import { fixIds, type FixId, type FixKey } from '../../core/code/lint/lintTypes';
 import { nearestPackage, optionsForFile, parseRuleFlags } from './lint';
 
@@ -35,20 +37,12 @@ const usage = [
   'Options:',
   '  --line N          1-based line of the target',
   '  --column C        1-based column, to pick between several targets on the line',
-  '  --write           write the result instead of printing it',
+  '  --write           write the result instead of printing it (atomically, in the file\'s own encoding)',
   '  --tracer-name N   tracer name when a tracer must be created (default: the nearest package.json name)',
   '  --service NAME    setup-tracing: service name (default: the package.json name)',
   '  --ratio R         setup-tracing: share of new traces to keep, 0..1 (default 1)',
   '  --b3              setup-tracing: also propagate B3 headers',
 ].join('\n');
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new SpanLensError('not-found', `Cannot read ${file}: give the path of a TypeScript or JavaScript file.`, { file });
-  }
-}
 
 function setupTracing(file: string, flags: ReadonlyMap<string, string>, io: CliIo, intel: CodeIntel): number {
   const lower = file.toLowerCase();
@@ -67,15 +61,14 @@ function setupTracing(file: string, flags: ReadonlyMap<string, string>, io: CliI
     return 0;
   }
   if (fs.existsSync(file)) throw new SpanLensError('bad-input', `${file} already exists; remove it or pick another path for the tracing setup.`, { file });
-  fs.writeFileSync(file, generated.text);
+  // package.json is checked (and its edit computed) before anything is written, so a bad one changes nothing.
+  const pkgSource = pkg.file ? readSourceText(pkg.file) : undefined;
+  const pkgEdits = pkgSource ? intel.packageJsonEdits(pkgSource.text, { usesB3 }) : [];
+  writeFileAtomic(file, generated.text, { mustNotExist: true });
   io.err(`wrote ${file}`);
-  if (pkg.file) {
-    const pkgText = fs.readFileSync(pkg.file, 'utf8');
-    const edits = intel.packageJsonEdits(pkgText, { usesB3 });
-    if (edits.length > 0) {
-      fs.writeFileSync(pkg.file, intel.applyTextEdits(pkgText, edits));
-      io.err(`added the OpenTelemetry packages to ${pkg.file}; run npm install`);
-    }
+  if (pkg.file && pkgSource && pkgEdits.length > 0) {
+    writeSourceText(pkg.file, intel.applyTextEdits(pkgSource.text, pkgEdits), pkgSource.encoding);
+    io.err(`added the OpenTelemetry packages to ${pkg.file}; run npm install`);
   }
   return 0;
 }
@@ -101,7 +94,7 @@ export const fixCommand: CliCommand = {
     const lineText = flags.get('--line');
     const line = Number(lineText);
     if (!lineText || !Number.isInteger(line) || line < 1) throw new UsageError('--line N (1-based) is required');
-    const text = readText(file);
+    const { text, encoding } = readSourceText(file);
     const lines = text.split('\n');
     if (line > lines.length) throw new UsageError(`--line ${line}: ${file} has ${lines.length} lines`);
     const columnText = flags.get('--column');
@@ -123,7 +116,8 @@ export const fixCommand: CliCommand = {
     }
     const result = intel.applyTextEdits(text, edits);
     if (flags.has('--write')) {
-      fs.writeFileSync(file, result);
+      // In the file's own encoding, replaced only once fully written: a failed write leaves it as it was.
+      writeSourceText(file, result, encoding);
       io.err(`${file}: applied ${fixFlag} at line ${line}`);
     } else {
       io.out(result.endsWith('\n') ? result.slice(0, -1) : result);

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
-import { SpanLensError } from '../../core/errors';
+import { isSpanLensError, SpanLensError } from '../../core/errors';
+import { readSourceText, writeSourceText } from '../../core/files/sourceText';
+import type { SourceEncoding } from '../../core/files/sourceEncoding';
 import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from '../../core/code/lint/lintTypes';
 import { isRuleId, isSeverity, ruleInfos, severityRank } from '../../core/code/lint/lintTypes';
 
@@ -36,7 +38,8 @@ const usage = [
   '',
   'Options:',
   '  --json                 print findings as a JSON array of {file, line, column, rule, severity, message, fixable}',
-  '  --fix                  apply the safe fixes in place, then report what is left',
+  '  --fix                  apply every safe fix (re-linting until none is left), then report what is left; a file',
+  '                         is replaced only once its new content is fully written, in its own encoding',
   '  --severity LEVEL       exit 1 when a finding is at least LEVEL: hint, info, warning (default) or error',
   '  --rule ID=LEVEL        set a rule to off/hint/info/warning/error (repeatable)',
   '  --tracer-name NAME     tracer name for fixes that add a tracer (default: the nearest package.json name)',
@@ -135,34 +138,6 @@ export function parseRuleFlags(values: readonly string[]): Partial<Record<RuleId
   return rules;
 }
 
-/** Applies safe fixes one at a time (re-linting in between so edits never collide); returns the new text. */
-export function applySafeFixes(intel: CodeIntel, text: string, file: string, options: LintOptions): { text: string; applied: number } {
-  let current = text;
-  let applied = 0;
-  const tried = new Set<string>();
-  for (let round = 0; round < 200; round++) {
-    const findings = intel.lintText(current, file, options);
-    let progressed = false;
-    for (const f of findings) {
-      const fix = f.fixes.find((x) => x.safe);
-      if (!fix) continue;
-      const key = `${f.rule}|${fix.id}|${f.message}`;
-      if (tried.has(key)) continue;
-      tried.add(key);
-      const edits = intel.computeFix(current, file, fix.id, f.range, options);
-      if (!edits || edits.length === 0) continue;
-      const next = intel.applyTextEdits(current, edits);
-      if (next === current) continue;
-      current = next;
-      applied++;
-      progressed = true;
-      break;
-    }
-    if (!progressed) break;
-  }
-  return { text: current, applied };
-}
-
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
@@ -197,17 +172,37 @@ export const lintCommand: CliCommand = {
     const inputs = [];
     let fixedFiles = 0;
     let fixCount = 0;
+    let failures = 0;
     for (const file of files) {
       if (signal.aborted) throw new SpanLensError('cancelled', 'Lint cancelled.');
-      let text = fs.readFileSync(file, 'utf8');
       const options = optionsForFile(file, rules, flags.get('--tracer-name'));
-      if (flags.has('--fix')) {
-        const result = applySafeFixes(intel, text, file, options);
+      let text: string;
+      let encoding: SourceEncoding | undefined;
+      try {
+        ({ text, encoding } = readSourceText(file));
+      } catch (e) {
+        if (!isSpanLensError(e) || e.kind !== 'malformed-file') throw e;
+        // Lint can still read it (unknown bytes as U+FFFD); it is never rewritten.
+        text = fs.readFileSync(file, 'utf8');
+        if (flags.has('--fix')) {
+          io.err(`spanlens lint: not fixing ${file}: ${e.message}`);
+          failures++;
+        }
+      }
+      if (flags.has('--fix') && encoding !== undefined) {
+        const result = intel.applySafeFixes(text, file, options);
+        if (result.roundLimitReached) io.err(`spanlens lint: ${file}: stopped after ${result.rounds} rounds of fixes; run lint --fix again for the rest.`);
         if (result.applied > 0) {
-          fs.writeFileSync(file, result.text);
-          text = result.text;
-          fixedFiles++;
-          fixCount += result.applied;
+          try {
+            writeSourceText(file, result.text, encoding);
+            text = result.text;
+            fixedFiles++;
+            fixCount += result.applied;
+          } catch (e) {
+            if (!isSpanLensError(e)) throw e;
+            io.err(`spanlens lint: ${e.message}`);
+            failures++;
+          }
         }
       }
       inputs.push({ fileName: file, text, options });
@@ -220,9 +215,11 @@ export const lintCommand: CliCommand = {
       for (const r of rows) io.out(`${r.file}:${r.line}:${r.column}  ${r.severity.padEnd(7)}  ${r.rule}  ${r.message}${r.fixable ? '  [fixable]' : ''}`);
       const counts = (['error', 'warning', 'info', 'hint'] as const).map((s) => [s, rows.filter((r) => r.severity === s).length] as const).filter(([, n]) => n > 0);
       const summary = counts.length > 0 ? counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', ') : 'no findings';
-      io.out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${summary}${flags.has('--fix') ? `; ${fixCount} fix${fixCount === 1 ? '' : 'es'} applied in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}` : ''}.`);
+      const fixed = flags.has('--fix') ? `; ${fixCount} fix${fixCount === 1 ? '' : 'es'} applied in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}` : '';
+      const notFixed = failures > 0 ? `; ${failures} file${failures === 1 ? '' : 's'} not fixed (see above)` : '';
+      io.out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${summary}${fixed}${notFixed}.`);
     }
     const failing = rows.some((r) => severityRank[r.severity] >= severityRank[threshold]);
-    return failing ? 1 : 0;
+    return failing || failures > 0 ? 1 : 0;
   },
 };

@@ -42,3 +42,5 @@ export type { FixTarget, Refactoring } from './fixes/fixApi';
 export { generateTracingSetup, packageJsonEdits } from './fixes/tracingSetup';
 export type { GeneratedFile, TracingSetupOptions } from './fixes/tracingSetup';
 export { applyTextEdits } from './fixes/textEdits';
+export { applySafeFixes } from './fixes/fixAll';
+export type { FixAllResult } from './fixes/fixAll';

@@ -234,18 +234,24 @@ export function allFunctions(sf: ts.SourceFile): FunctionLikeNode[] {
   return out;
 }
 
+// Per node of a parse (nodes never change): `lint --fix` asks for the same scope once per fix in it.
+const identifierCache = new WeakMap<ts.Node, ReadonlySet<string>>();
+
 /** Identifiers used anywhere inside `node` (to pick names that shadow nothing). */
-export function identifiersIn(node: ts.Node): Set<string> {
+export function identifiersIn(node: ts.Node): ReadonlySet<string> {
+  const cached = identifierCache.get(node);
+  if (cached) return cached;
   const names = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n)) names.add(n.text);
     ts.forEachChild(n, visit);
   };
   visit(node);
+  identifierCache.set(node, names);
   return names;
 }
 
-export function uniqueName(preferred: readonly string[], taken: ReadonlySet<string>): string {
+export function uniqueName(preferred: readonly string[], taken: { has(name: string): boolean }): string {
   for (const p of preferred) if (!taken.has(p)) return p;
   const base = preferred[0] ?? 'value';
   for (let i = 2; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;

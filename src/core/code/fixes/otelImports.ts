@@ -11,6 +11,29 @@ export type ApiName = 'trace' | 'context' | 'propagation' | 'SpanStatusCode' | '
 
 const canonicalOrder: readonly ApiName[] = ['trace', 'context', 'propagation', 'SpanKind', 'SpanStatusCode'];
 
+/**
+ * Facts about a file's top level, computed once per parse: `lint --fix` plans imports for thousands of fixes
+ * against one parse, and scanning every top-level statement for each of them made it quadratic.
+ */
+function perParse<T>(compute: (sf: ts.SourceFile) => T): (sf: ts.SourceFile) => T {
+  const cache = new WeakMap<ts.SourceFile, T>();
+  return (sf) => {
+    if (cache.has(sf)) return cache.get(sf)!;
+    const value = compute(sf);
+    cache.set(sf, value);
+    return value;
+  };
+}
+
+/** A set-like view of several sets, for names taken by any of them. */
+interface NameLookup {
+  has(name: string): boolean;
+}
+
+function anyOf(...sets: ReadonlyArray<NameLookup>): NameLookup {
+  return { has: (name) => sets.some((s) => s.has(name)) };
+}
+
 export interface ImportRequest {
   readonly names: readonly ApiName[];
   /** Also make sure a module-level tracer exists. */
@@ -47,7 +70,18 @@ function isSpecifier(node: ts.Expression | undefined, module: string): boolean {
   return node !== undefined && ts.isStringLiteralLike(node) && node.text === module;
 }
 
+const existingByModule = perParse(() => new Map<string, ExistingApi>());
+
 function findExisting(sf: ts.SourceFile, module: string): ExistingApi {
+  const byModule = existingByModule(sf);
+  const known = byModule.get(module);
+  if (known) return known;
+  const found = scanExisting(sf, module);
+  byModule.set(module, found);
+  return found;
+}
+
+function scanExisting(sf: ts.SourceFile, module: string): ExistingApi {
   const local = new Map<string, string>();
   let namespace: string | undefined;
   let mergeTarget: MergeTarget | undefined;
@@ -84,7 +118,7 @@ function findExisting(sf: ts.SourceFile, module: string): ExistingApi {
 }
 
 /** Names declared at the top level of the file (to avoid clashing with a new `tracer`). */
-function topLevelNames(sf: ts.SourceFile): Set<string> {
+const topLevelNames = perParse((sf: ts.SourceFile): ReadonlySet<string> => {
   const names = new Set<string>();
   const addBinding = (name: ts.BindingName): void => {
     if (ts.isIdentifier(name)) names.add(name.text);
@@ -101,7 +135,7 @@ function topLevelNames(sf: ts.SourceFile): Set<string> {
     }
   }
   return names;
-}
+});
 
 function isGetTracerCall(expr: ts.Expression | undefined): boolean {
   if (!expr) return false;
@@ -111,7 +145,9 @@ function isGetTracerCall(expr: ts.Expression | undefined): boolean {
 }
 
 /** The module-level tracer the file already has: `const x = trace.getTracer(…)`, or an imported `tracer`. */
-export function findModuleTracer(sf: ts.SourceFile): string | undefined {
+export const findModuleTracer = perParse((sf: ts.SourceFile): string | undefined => scanModuleTracer(sf));
+
+function scanModuleTracer(sf: ts.SourceFile): string | undefined {
   for (const s of sf.statements) {
     if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations) {
@@ -132,8 +168,23 @@ export function findModuleTracer(sf: ts.SourceFile): string | undefined {
   return undefined;
 }
 
+const anchors = new WeakMap<ts.SourceFile, { offset: number; afterImports: boolean }>();
+
 /** Where new imports go: after the last top-level import/require, else after the file's header comments. */
 function importAnchor(ctx: SourceContext): { offset: number; afterImports: boolean } {
+  const known = anchors.get(ctx.sourceFile);
+  if (known) return known;
+  const anchor = scanImportAnchor(ctx);
+  anchors.set(ctx.sourceFile, anchor);
+  return anchor;
+}
+
+/** Where new imports (and a new module tracer) go: every import edit of a fix lies at or before this offset. */
+export function importAnchorOffset(ctx: SourceContext): number {
+  return importAnchor(ctx).offset;
+}
+
+function scanImportAnchor(ctx: SourceContext): { offset: number; afterImports: boolean } {
   const sf = ctx.sourceFile;
   let last: ts.Statement | undefined;
   for (const s of sf.statements) {
@@ -218,7 +269,7 @@ export function shadowingNames(node: ts.Node | undefined): Set<string> {
 }
 
 /** A local name for `name` that none of `taken` uses: `name`, else `otelName`, `otelName2`, … */
-function freeLocal(name: string, taken: ReadonlySet<string>): string {
+function freeLocal(name: string, taken: NameLookup): string {
   if (!taken.has(name)) return name;
   const base = `otel${name[0]!.toUpperCase()}${name.slice(1)}`;
   if (!taken.has(base)) return base;
@@ -241,7 +292,8 @@ function planNames(ctx: SourceContext, module: string, names: readonly string[],
   const sf = ctx.sourceFile;
   const existing = findExisting(sf, module);
   const shadowed = shadowingNames(useSite);
-  const taken = new Set<string>([...topLevelNames(sf), ...shadowed, ...reserved]);
+  const added = new Set<string>();
+  const taken = anyOf(topLevelNames(sf), shadowed, reserved, added);
   const refs = new Map<string, string>();
   const specifiers: string[] = [];
   const esmMerge = existing.mergeTarget !== undefined && ts.isNamedImports(existing.mergeTarget.open);
@@ -252,7 +304,7 @@ function planNames(ctx: SourceContext, module: string, names: readonly string[],
     else if (existing.namespace && !shadowed.has(existing.namespace)) refs.set(name, `${existing.namespace}.${name}`);
     else {
       const alias = freeLocal(name, taken);
-      taken.add(alias);
+      added.add(alias);
       refs.set(name, alias);
       specifiers.push(alias === name ? name : esm ? `${name} as ${alias}` : `${name}: ${alias}`);
     }
@@ -282,7 +334,7 @@ export function planImports(ctx: SourceContext, request: ImportRequest): ImportP
   const nl = ctx.newline;
   let tracerDecl = '';
   if (needTracer) {
-    const taken = new Set<string>([...topLevelNames(sf), ...shadowed, ...(request.avoidNames ?? []), ...names.refs.values()]);
+    const taken = anyOf(topLevelNames(sf), shadowed, request.avoidNames ?? new Set(), new Set(names.refs.values()));
     tracer = ['tracer', 'otelTracer', 'spanLensTracer'].find((n) => !taken.has(n)) ?? freeLocal('spanLensTracer', taken);
     tracerDecl = `const ${tracer} = ${refs.trace}.getTracer(${quoted(ctx, request.tracerName)})${semi(ctx)}`;
   }

@@ -7,7 +7,7 @@ import { addPropertyEdit, insertArgumentBeforeEdit } from './objectEdits';
 import { type ApiName, planImports } from './otelImports';
 import type { AsyncBoundarySite, IncomingSite, OutgoingSite } from './propagationSites';
 import { hoistBefore } from './statementHoist';
-import { lineIndentAt, semi, type SourceContext } from './sourceContext';
+import { lineIndentAt, quoted, semi, type SourceContext } from './sourceContext';
 import type { OffsetEdit } from './textEdits';
 import { wrapFunctionInSpan, type WrapOptions } from './wrapInSpan';
 
@@ -89,7 +89,7 @@ function httpHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar
   return undefined;
 }
 
-function kafkaHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar: string, taken: ReadonlySet<string>): OffsetEdit[] | undefined {
+function kafkaHeaderEdits(ctx: SourceContext, call: ts.CallExpression, headersVar: string, taken: { has(name: string): boolean }): OffsetEdit[] | undefined {
   const sf = ctx.sourceFile;
   const record = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!record || !ts.isObjectLiteralExpression(record)) return undefined;
@@ -118,8 +118,11 @@ function scopeOf(node: ts.Node): ts.Node {
   return node.getSourceFile();
 }
 
-/** Inject the active context into an outgoing request's headers (or gRPC metadata). */
-export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite, options: WrapOptions): OffsetEdit[] | undefined {
+/**
+ * Inject the active context into an outgoing request's headers (or gRPC metadata). `claimed`: names other fixes
+ * of the same parse declare per scope (the new headers variable avoids them and is added).
+ */
+export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite, options: WrapOptions, claimed?: Map<ts.Node, Set<string>>): OffsetEdit[] | undefined {
   const sf = ctx.sourceFile;
   const sc = semi(ctx);
   const plan = planImports(ctx, { names: ['context', 'propagation'], tracer: false, tracerName: options.tracerName, useSite: site.node });
@@ -137,7 +140,10 @@ export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite,
     ];
   }
   const call = site.node as ts.CallExpression;
-  const taken = identifiersIn(scopeOf(call));
+  const scope = scopeOf(call);
+  const inScope = identifiersIn(scope);
+  const claimedHere = claimed?.get(scope);
+  const taken = claimedHere ? { has: (n: string): boolean => inScope.has(n) || claimedHere.has(n) } : inScope;
   const headersVar = uniqueName(['traceHeaders', 'otelHeaders', 'propagationHeaders'], taken);
   let inner: OffsetEdit[] | undefined;
   switch (site.kind) {
@@ -164,7 +170,9 @@ export function outgoingPropagationEdits(ctx: SourceContext, site: OutgoingSite,
     `${propagation}.inject(${context}.active(), ${headersVar})${sc}`,
   ];
   const hoisted = hoistBefore(ctx, call, pre, inner);
-  return hoisted ? [...plan.edits, ...hoisted] : undefined;
+  if (!hoisted) return undefined;
+  if (claimed) claimed.set(scope, (claimed.get(scope) ?? new Set()).add(headersVar));
+  return [...plan.edits, ...hoisted];
 }
 
 function ownStartActiveSpan(fn: ts.Node): ts.CallExpression | undefined {
@@ -254,7 +262,7 @@ export function incomingPropagationEdits(ctx: SourceContext, site: IncomingSite,
   if (site.kind === 'http-server' && declaredTargetName(handler) === undefined && p0 && ts.isIdentifier(p0.name)) {
     // An anonymous request handler serves every route: name the span by method, as the HTTP conventions do
     // when the route is unknown (low cardinality, unlike the URL).
-    spanNameCode = `${p0.name.text}.method ?? ${ctx.quote}HTTP${ctx.quote}`;
+    spanNameCode = `${p0.name.text}.method ?? ${quoted(ctx, 'HTTP')}`;
   }
   const wrapped = wrapFunctionInSpan(ctx, handler, options, {
     spanName,

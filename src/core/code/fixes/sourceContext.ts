@@ -2,6 +2,7 @@
 // style), so generated code reads as if the file's author wrote it.
 import { ts } from 'ts-morph';
 import type { Position } from '../../model/textRange';
+import { tsStringLiteral } from '../codegen/typescript';
 
 export type ModuleStyle = 'esm' | 'cjs';
 
@@ -159,17 +160,9 @@ function detectSemicolons(sf: ts.SourceFile): boolean {
   return withSemi >= without;
 }
 
-/** A string literal in the file's quote style. */
+/** A string literal in the file's quote style (escaped by the one TypeScript escaping helper). */
 export function quoted(ctx: SourceContext, value: string): string {
-  const q = ctx.quote;
-  const escaped = value
-    .replace(/\\/g, '\\\\')
-    .replace(q === "'" ? /'/g : /"/g, `\\${q}`)
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-  return `${q}${escaped}${q}`;
+  return tsStringLiteral(value, ctx.quote);
 }
 
 /** `;` when the file uses semicolons, else ''. */

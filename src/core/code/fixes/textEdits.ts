@@ -37,7 +37,8 @@ export function editsOverlap(a: readonly OffsetEdit[], b: readonly OffsetEdit[])
   return false;
 }
 
-function lineStarts(text: string): number[] {
+/** Offsets where each line starts (lines end at \n), for turning many offsets of one text into positions. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
@@ -70,8 +71,8 @@ export function toTextEdits(text: string, edits: readonly OffsetEdit[]): TextEdi
     .map((e) => ({ range: { start: positionOf(starts, e.start), end: positionOf(starts, e.end) }, newText: e.newText }));
 }
 
-export function rangeOfOffsets(text: string, start: number, end: number): Range {
-  const starts = lineStarts(text);
+/** `starts`: the text's lineStarts, when many ranges of one text are wanted (computing them is linear in the text). */
+export function rangeOfOffsets(text: string, start: number, end: number, starts: readonly number[] = lineStarts(text)): Range {
   return { start: positionOf(starts, start), end: positionOf(starts, end) };
 }
 

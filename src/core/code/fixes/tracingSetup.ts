@@ -4,6 +4,8 @@
 import { ts } from 'ts-morph';
 import type { TextEdit } from '../../model/textRange';
 import { SpanLensError } from '../../errors';
+import { jsonStringLiteral } from '../codegen/json';
+import { tsCommentText, tsNumberLiteral, tsStringLiteral } from '../codegen/typescript';
 import { addPropertyEdit } from './objectEdits';
 import type { SourceContext } from './sourceContext';
 import { toTextEdits } from './textEdits';
@@ -42,12 +44,9 @@ export const b3PackageVersions: Readonly<Record<string, string>> = {
 
 export const defaultOtlpTracesEndpoint = 'http://localhost:4318/v1/traces';
 
-function jsString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
-}
-
 export function generateTracingSetup(options: TracingSetupOptions): GeneratedFile {
-  if (!(options.samplerRatio >= 0 && options.samplerRatio <= 1)) {
+  // The options may come from a command's arguments: a ratio must be a number, not just compare like one.
+  if (typeof options.samplerRatio !== 'number' || !(options.samplerRatio >= 0 && options.samplerRatio <= 1)) {
     throw new SpanLensError('bad-input', `The sampler ratio must be between 0 and 1 (got ${options.samplerRatio}).`);
   }
   const typed = options.language === 'ts';
@@ -65,25 +64,26 @@ export function generateTracingSetup(options: TracingSetupOptions): GeneratedFil
     imports.push(['@opentelemetry/propagator-b3', ['B3Propagator']]);
   }
   const importLines = imports.map(([module, names]) =>
-    esm ? `import { ${names.join(', ')} } from '${module}';` : `const { ${names.join(', ')} } = require('${module}');`,
+    esm ? `import { ${names.join(', ')} } from ${tsStringLiteral(module)};` : `const { ${names.join(', ')} } = require(${tsStringLiteral(module)});`,
   );
   const loadHint = esm
     ? `//   node --import ./${fileName.replace(/\.ts$/, '.js')} app.js`
     : `//   node --require ./${fileName.replace(/\.ts$/, '.js')} app.js`;
   const lines = [
-    `// OpenTelemetry tracing for ${options.serviceName}: spans go over OTLP/HTTP to a collector or Jaeger.`,
+    // The service name comes from package.json or a setting: in the comment it is escaped like everywhere else.
+    `// OpenTelemetry tracing for ${tsCommentText(options.serviceName)}: spans go over OTLP/HTTP to a collector or Jaeger.`,
     '// Load this file before anything else so instrumented modules are patched when they are first required:',
     loadHint,
     ...importLines,
     '',
     'const exporter = new OTLPTraceExporter({',
-    `  url: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? ${jsString(options.endpoint ?? defaultOtlpTracesEndpoint)},`,
+    `  url: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? ${tsStringLiteral(options.endpoint ?? defaultOtlpTracesEndpoint)},`,
     '});',
     '',
     `${esm ? 'export ' : ''}const sdk = new NodeSDK({`,
-    `  resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME ?? ${jsString(options.serviceName)} }),`,
+    `  resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME ?? ${tsStringLiteral(options.serviceName)} }),`,
     '  // Keep this share of new traces; a request that arrives sampled (or not) keeps its caller\'s decision.',
-    `  sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(${options.samplerRatio}) }),`,
+    `  sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(${tsNumberLiteral(options.samplerRatio)}) }),`,
     '  spanProcessors: [new BatchSpanProcessor(exporter)],',
     ...(options.usesB3
       ? [
@@ -149,7 +149,7 @@ export function packageJsonEdits(pkgJsonText: string, options: { readonly usesB3
     semicolons: false,
     newline: pkgJsonText.includes('\r\n') ? '\r\n' : '\n',
   };
-  const entries = missing.map((n) => `"${n}": "${wanted[n]}"`);
+  const entries = missing.map((n) => `${jsonStringLiteral(n)}: ${jsonStringLiteral(wanted[n]!)}`);
   let edits;
   if (deps) {
     edits = entries.map((e) => addPropertyEdit(ctx, deps!, e));

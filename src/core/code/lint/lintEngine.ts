@@ -2,13 +2,13 @@
 // `Finding` shape (0-based ranges, fix descriptors without closures).
 import type { Range } from '../../model/textRange';
 import { createSourceContext, type SourceContext } from '../fixes/sourceContext';
-import { rangeOfOffsets } from '../fixes/textEdits';
+import { lineStarts, rangeOfOffsets } from '../fixes/textEdits';
 import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from './lintTypes';
 import { ruleInfos } from './lintTypes';
 import type { RawFinding, ResolvedLintOptions, Rule, RuleContext } from './ruleTypes';
 import { collectSites } from './spanSites';
 import { deprecatedAttributeKey } from './rules/deprecatedAttributeKey';
-import { duplicateSpanName, namedSpanStarts, renameSpanFix } from './rules/duplicateSpanName';
+import { duplicateSpanName, listPlaces, type NamedSpanStart, namedPlaces, namedSpanStarts, renameSpanFix } from './rules/duplicateSpanName';
 import { exceptionNotRecorded } from './rules/exceptionNotRecorded';
 import { highCardinalitySpanName } from './rules/highCardinalitySpanName';
 import { missingPropagation } from './rules/missingPropagation';
@@ -40,7 +40,7 @@ export function ruleSetting(id: RuleId, options: LintOptions): RuleSetting {
 }
 
 export function ruleContext(ctx: SourceContext, options: LintOptions): RuleContext {
-  return { ctx, sites: collectSites(ctx.sourceFile), options: resolveOptions(options) };
+  return { ctx, sites: collectSites(ctx.sourceFile), options: resolveOptions(options), claimedNames: new Map() };
 }
 
 /** Internal findings of the rules that `enabled` accepts (default: the rules the options leave on). */
@@ -53,8 +53,9 @@ export function runRules(rc: RuleContext, options: LintOptions, enabled?: (id: R
   return out.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
 }
 
-export function toFinding(text: string, raw: RawFinding, severity: Severity): Finding {
-  const range: Range = rangeOfOffsets(text, raw.start, raw.end);
+/** `starts`: lineStarts(text), passed by callers that convert many findings of one text. */
+export function toFinding(text: string, raw: RawFinding, severity: Severity, starts?: readonly number[]): Finding {
+  const range: Range = rangeOfOffsets(text, raw.start, raw.end, starts);
   return {
     rule: raw.rule,
     severity,
@@ -68,7 +69,8 @@ export function toFinding(text: string, raw: RawFinding, severity: Severity): Fi
 export function lintText(text: string, fileName: string, options: LintOptions = {}): Finding[] {
   const ctx = createSourceContext(text, fileName, { moduleStyle: options.moduleStyle });
   const rc = ruleContext(ctx, options);
-  return runRules(rc, options).map((raw) => toFinding(text, raw, ruleSetting(raw.rule, options) as Severity));
+  const starts = lineStarts(text);
+  return runRules(rc, options).map((raw) => toFinding(text, raw, ruleSetting(raw.rule, options) as Severity, starts));
 }
 
 export interface FileInput {
@@ -90,14 +92,25 @@ export interface FileFindings {
 export function lintFiles(files: readonly FileInput[], options: LintOptions = {}): FileFindings[] {
   const optionsOf = (i: number): LintOptions => files[i]!.options ?? options;
   const contexts = files.map((f, i) => ruleContext(createSourceContext(f.text, f.fileName, { moduleStyle: optionsOf(i).moduleStyle }), optionsOf(i)));
+  const starts = contexts.map((rc) => lineStarts(rc.ctx.text));
   const results: FileFindings[] = contexts.map((rc, i) => ({
     fileName: files[i]!.fileName,
-    findings: runRules(rc, optionsOf(i)).map((raw) => toFinding(rc.ctx.text, raw, ruleSetting(raw.rule, optionsOf(i)) as Severity)),
+    findings: runRules(rc, optionsOf(i)).map((raw) => toFinding(rc.ctx.text, raw, ruleSetting(raw.rule, optionsOf(i)) as Severity, starts[i])),
   }));
   const duplicateSetting = ruleSetting('duplicate-span-name', options);
   if (duplicateSetting === 'off') return results;
   const named = contexts.map((rc) => namedSpanStarts(rc));
   const filesByName = new Map<string, Set<number>>();
+  // Per file, its span starts by name: looking them up by filtering the file's list for each start was quadratic.
+  const byNameInFile = named.map((list) => {
+    const m = new Map<string, NamedSpanStart[]>();
+    for (const n of list) {
+      const group = m.get(n.name);
+      if (group) group.push(n);
+      else m.set(n.name, [n]);
+    }
+    return m;
+  });
   named.forEach((list, i) => {
     for (const n of list) filesByName.set(n.name, (filesByName.get(n.name) ?? new Set()).add(i));
   });
@@ -111,18 +124,23 @@ export function lintFiles(files: readonly FileInput[], options: LintOptions = {}
       if (inFiles.size < 2) continue;
       const at = rc.ctx.sourceFile.getLineAndCharacterOfPosition(n.site.name!.getStart(rc.ctx.sourceFile));
       if (alreadyReported.has(`${at.line}:${at.character}`)) continue;
-      const elsewhere = [...inFiles]
-        .filter((j) => j !== i)
-        .flatMap((j) => named[j]!.filter((m) => m.name === n.name).map((m) => `${m.ownerName} in ${files[j]!.fileName}:${m.line}`));
+      const elsewhere: string[] = [];
+      let total = 0;
+      for (const j of inFiles) {
+        if (j === i) continue;
+        const group = byNameInFile[j]!.get(n.name)!;
+        total += group.length;
+        for (const m of group.slice(0, Math.max(0, namedPlaces - elsewhere.length))) elsewhere.push(`${m.ownerName} in ${files[j]!.fileName}:${m.line}`);
+      }
       const fix = renameSpanFix(rc, n.site, taken);
       const raw: RawFinding = {
         rule: 'duplicate-span-name',
         start: n.site.name!.getStart(rc.ctx.sourceFile),
         end: n.site.name!.end,
-        message: `Span name '${n.name}' is also used by ${elsewhere.join(', ')}: different operations under one name are merged in Jaeger. Give each its own span name.`,
+        message: `Span name '${n.name}' is also used by ${listPlaces(elsewhere, total)}: different operations under one name are merged in Jaeger. Give each its own span name.`,
         fixes: fix ? [fix] : [],
       };
-      results[i]!.findings.push(toFinding(rc.ctx.text, raw, duplicateSetting));
+      results[i]!.findings.push(toFinding(rc.ctx.text, raw, duplicateSetting, starts[i]));
     }
     results[i]!.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   });

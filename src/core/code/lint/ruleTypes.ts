@@ -1,5 +1,6 @@
 // What a rule sees and returns inside the engine. Fixes are closures here; the public API turns them into plain
 // descriptors and computes edits on request.
+import type { ts } from 'ts-morph';
 import type { SourceContext } from '../fixes/sourceContext';
 import type { OffsetEdit } from '../fixes/textEdits';
 import type { FixKey, ProjectInfo, RuleId } from './lintTypes';
@@ -15,6 +16,11 @@ export interface RuleContext {
   readonly ctx: SourceContext;
   readonly sites: FileSites;
   readonly options: ResolvedLintOptions;
+  /**
+   * Names that fixes computed on this context declare, per scope: `lint --fix` applies several fixes computed on
+   * one parse together, and two of them in one function must not both declare `traceHeaders`.
+   */
+  readonly claimedNames: Map<ts.Node, Set<string>>;
 }
 
 export interface InternalFix {

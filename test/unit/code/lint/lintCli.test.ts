@@ -40,6 +40,9 @@ describe('lintFiles', () => {
     // In a.ts the function is called load already: renaming it after its function changes nothing, so no fix.
     assert.deepEqual(dup[0]![0]!.fixes, []);
     assert.deepEqual(dup[1]![0]!.fixes.map((f) => f.title), ["Rename the span to 'fetchAll'"]);
+    // Across files too: five places named, the rest counted.
+    const many = lintFiles(Array.from({ length: 12 }, (_, i) => ({ fileName: `f${i}.ts`, text: header + `export function f${i}() { return tracer.startActiveSpan('same', (s) => { s.end(); }); }\n` })));
+    assert.match(many[0]!.findings[0]!.message, /also used by f1 in f1\.ts:3, f2 in f2\.ts:3, f3 in f3\.ts:3, f4 in f4\.ts:3, f5 in f5\.ts:3 and 6 more: /);
     const off = lintFiles([{ fileName: 'a.ts', text: header + "tracer.startActiveSpan('x', (s) => s.end());\n" }, { fileName: 'b.ts', text: header + "tracer.startActiveSpan('x', (s) => s.end());\n" }], { rules: { 'duplicate-span-name': 'off' } });
     assert.ok(off.every((r) => r.findings.every((f) => f.rule !== 'duplicate-span-name')));
   });

@@ -175,6 +175,15 @@ describe('duplicate-span-name', () => {
     assert.match(found[2]!.message, /also used by a \(line 3\), a \(line 3\)/);
     assert.equal(found[2]!.fixes[0]?.id, 'rename-span');
   });
+
+  it('names at most five other places and counts the rest, so N duplicates make N short messages', () => {
+    // Listing every other place made each of N messages N places long: quadratic output on generated files.
+    const code = Array.from({ length: 40 }, (_, i) => `export function f${i}() { tracer.startSpan('work').end(); }`).join('\n');
+    const found = lint(code, 'duplicate-span-name');
+    assert.equal(found.length, 40);
+    assert.match(found[0]!.message, /also used by f1 \(line 4\), f2 \(line 5\), f3 \(line 6\), f4 \(line 7\), f5 \(line 8\) and 34 more: /);
+    assert.ok(found.every((f) => f.message.length < 300), 'every message short');
+  });
 });
 
 describe('span-not-active', () => {

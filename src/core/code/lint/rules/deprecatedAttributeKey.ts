@@ -1,5 +1,6 @@
 // deprecated-attribute-key: attribute keys the semantic conventions renamed; backends and dashboards built on the
 // current names will not find the old ones.
+import { type TsQuote, tsStringLiteral } from '../../codegen/typescript';
 import type { InternalFix, RawFinding, Rule } from '../ruleTypes';
 import { attributeDeprecation } from '../semconvDeprecations';
 
@@ -13,7 +14,7 @@ export const deprecatedAttributeKey: Rule = (rc) => {
     const start = site.keyNode.getStart(sf);
     const end = site.keyNode.end;
     const original = ctx.text.slice(start, end);
-    const quote = original[0] === '"' || original[0] === "'" || original[0] === '`' ? original[0] : ctx.quote;
+    const quote: TsQuote = original[0] === '"' || original[0] === "'" || original[0] === '`' ? original[0] : ctx.quote;
     const fixes: InternalFix[] = dep.replacements
       // http.target's value holds both parts: renaming it to url.path alone is the closest one-step change.
       .filter((r) => !(dep.key === 'http.target' && r === 'url.query'))
@@ -22,7 +23,7 @@ export const deprecatedAttributeKey: Rule = (rc) => {
         title: `Rename '${dep.key}' to '${replacement}'`,
         kind: 'quickfix',
         safe: dep.plainRename && i === 0,
-        edits: () => [{ start, end, newText: `${quote}${replacement}${quote}` }],
+        edits: () => [{ start, end, newText: tsStringLiteral(replacement, quote) }],
       }));
     const what =
       dep.replacements.length === 0

@@ -60,24 +60,47 @@ export function renameSpanFix(rc: RuleContext, site: SpanStartSite, taken: Reado
   return { id: 'rename-span', title: `Rename the span to '${newName}'`, kind: 'quickfix', safe: false, edits: () => renameSpanEdits(rc, site, taken) };
 }
 
+/** How many other places a message names before it says "and N more" (a generated file can hold thousands). */
+export const namedPlaces = 5;
+
+/**
+ * `a, b, c, d, e and 12 more`: the first few of `total` places, so N duplicates give N short messages rather than N
+ * messages naming N places each.
+ */
+export function listPlaces(places: readonly string[], total = places.length): string {
+  if (total <= namedPlaces) return places.slice(0, namedPlaces).join(', ');
+  return `${places.slice(0, namedPlaces).join(', ')} and ${total - namedPlaces} more`;
+}
+
 export const duplicateSpanName: Rule = (rc) => {
   const sf = rc.ctx.sourceFile;
   const starts = namedSpanStarts(rc);
   const byName = new Map<string, NamedSpanStart[]>();
-  for (const s of starts) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  for (const s of starts) {
+    const group = byName.get(s.name);
+    if (group) group.push(s);
+    else byName.set(s.name, [s]);
+  }
   const taken = new Set(starts.map((s) => s.name));
   const out: RawFinding[] = [];
   for (const [name, group] of byName) {
     const owners = new Set(group.map((g) => g.owner));
     if (owners.size < 2) continue;
     for (const s of group) {
-      const others = group.filter((g) => g.owner !== s.owner);
+      // Enough others to name (plus a count): filtering the whole group for each member was quadratic.
+      const others: NamedSpanStart[] = [];
+      let otherCount = 0;
+      for (const g of group) {
+        if (g.owner === s.owner) continue;
+        otherCount++;
+        if (others.length < namedPlaces) others.push(g);
+      }
       const fix = renameSpanFix(rc, s.site, taken);
       out.push({
         rule: 'duplicate-span-name',
         start: s.site.name!.getStart(sf),
         end: s.site.name!.end,
-        message: `Span name '${name}' is also used by ${others.map((o) => `${o.ownerName} (line ${o.line})`).join(', ')}: different operations under one name are merged in Jaeger. Give each function its own span name.`,
+        message: `Span name '${name}' is also used by ${listPlaces(others.map((o) => `${o.ownerName} (line ${o.line})`), otherCount)}: different operations under one name are merged in Jaeger. Give each function its own span name.`,
         fixes: fix ? [fix] : [],
       });
     }

@@ -8,23 +8,48 @@ import type { OffsetEdit } from '../../fixes/textEdits';
 import type { RawFinding, Rule, RuleContext } from '../ruleTypes';
 import { isMethodCallOn, type SpanStartSite } from '../spanSites';
 
-/** The span variable visible at `node`: a startActiveSpan callback's parameter or an earlier `const s = startSpan()`. */
-export function spanInScope(node: ts.Node, starts: readonly SpanStartSite[]): string | undefined {
+/** Where the spans of a file are visible: startActiveSpan callbacks, and `const s = startSpan()` per statement list. */
+interface SpanScopes {
+  readonly callbacks: ReadonlyMap<ts.Node, string>;
+  /** Per statement list (block, file, case clause), its span declarations in source order. */
+  readonly declarations: ReadonlyMap<ts.Node, ReadonlyArray<{ readonly statement: ts.Statement; readonly spanVar: string }>>;
+}
+
+// Built once per list of span starts (one lint run): building it per catch made the rule quadratic in big files.
+const scopesCache = new WeakMap<readonly SpanStartSite[], SpanScopes>();
+
+function spanScopes(starts: readonly SpanStartSite[]): SpanScopes {
+  const cached = scopesCache.get(starts);
+  if (cached) return cached;
   const callbacks = new Map<ts.Node, string>();
-  const decls = new Map<ts.Statement, string>();
+  const declarations = new Map<ts.Node, Array<{ statement: ts.Statement; spanVar: string }>>();
   for (const s of starts) {
     if (s.callback && s.spanVar) callbacks.set(s.callback, s.spanVar);
-    if (s.declaration && s.spanVar) decls.set(s.declaration.parent.parent as ts.Statement, s.spanVar);
+    if (s.declaration && s.spanVar) {
+      const statement = s.declaration.parent.parent as ts.Statement;
+      const list = declarations.get(statement.parent) ?? [];
+      list.push({ statement, spanVar: s.spanVar });
+      declarations.set(statement.parent, list);
+    }
   }
+  for (const list of declarations.values()) list.sort((a, b) => a.statement.pos - b.statement.pos);
+  const scopes = { callbacks, declarations };
+  scopesCache.set(starts, scopes);
+  return scopes;
+}
+
+/** The span variable visible at `node`: a startActiveSpan callback's parameter or an earlier `const s = startSpan()`. */
+export function spanInScope(node: ts.Node, starts: readonly SpanStartSite[]): string | undefined {
+  const { callbacks, declarations } = spanScopes(starts);
   let child: ts.Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
     const cbVar = callbacks.get(p);
     if (cbVar) return cbVar;
     if (ts.isBlock(p) || ts.isSourceFile(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) {
-      const idx = p.statements.indexOf(child as ts.Statement);
-      for (let i = idx - 1; i >= 0; i--) {
-        const v = decls.get(p.statements[i]!);
-        if (v) return v;
+      const list = declarations.get(p);
+      if (list) {
+        // The nearest declaration before the statement holding `node`.
+        for (let i = list.length - 1; i >= 0; i--) if (list[i]!.statement.pos < child.pos) return list[i]!.spanVar;
       }
     }
     if (isFunctionLike(p) && !isSpanCallback(p)) return undefined;

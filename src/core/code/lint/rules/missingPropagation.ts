@@ -48,7 +48,7 @@ export const missingPropagation: Rule = (rc) => {
           title: `Inject trace context into this ${describe[site.kind]}`,
           kind: 'quickfix',
           safe: true,
-          edits: () => outgoingPropagationEdits(rc.ctx, site, { tracerName: rc.options.tracerName, spanNameTemplate: rc.options.spanNameTemplate }),
+          edits: () => outgoingPropagationEdits(rc.ctx, site, { tracerName: rc.options.tracerName, spanNameTemplate: rc.options.spanNameTemplate }, rc.claimedNames),
         },
       ],
     });

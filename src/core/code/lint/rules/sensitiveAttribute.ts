@@ -2,6 +2,7 @@
 // trace backends are rarely access-controlled like a credential store.
 import { ts } from 'ts-morph';
 import { removeListElementEdit, removeStatementEdit } from '../../fixes/objectEdits';
+import { tsTemplateText } from '../../codegen/typescript';
 import { quoted, type SourceContext } from '../../fixes/sourceContext';
 import type { OffsetEdit } from '../../fixes/textEdits';
 import type { InternalFix, RawFinding, Rule } from '../ruleTypes';
@@ -50,7 +51,7 @@ function templateText(ctx: SourceContext, parts: readonly NamePart[]): string {
   if (tidy.every((p) => p.kind === 'text')) return quoted(ctx, tidy.map((p) => (p.kind === 'text' ? p.text : '')).join(''));
   let out = '`';
   for (const p of tidy) {
-    out += p.kind === 'text' ? p.text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') : `\${${p.expr.getText(ctx.sourceFile)}}`;
+    out += p.kind === 'text' ? tsTemplateText(p.text) : `\${${p.expr.getText(ctx.sourceFile)}}`;
   }
   return out + '`';
 }

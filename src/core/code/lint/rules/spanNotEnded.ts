@@ -249,9 +249,14 @@ function message(kind: ProblemKind, label: string, spanVar: string, line: number
 }
 
 /** Wraps statements [first, last] in `try { … } finally { span.end(); }`, dropping the now-redundant plain ends. */
-export function tryFinallyEdits(ctx: SourceContext, statements: readonly ts.Statement[], spanVar: string, endStatements: readonly ts.Statement[]): OffsetEdit[] {
+export function tryFinallyEdits(ctx: SourceContext, governed: readonly ts.Statement[], spanVar: string, endStatements: readonly ts.Statement[]): OffsetEdit[] {
   const sf = ctx.sourceFile;
   const text = ctx.text;
+  // A plain end as the last statement (`…; span.end();` in a void function) is removed, not wrapped: the try closes
+  // before it, or the closing `} finally {` would be inserted inside its removal (overlapping edits).
+  let count = governed.length;
+  while (count > 1 && endStatements.includes(governed[count - 1]!)) count--;
+  const statements = governed.slice(0, count);
   const first = statements[0]!;
   const last = statements[statements.length - 1]!;
   const u = ctx.indentUnit;
