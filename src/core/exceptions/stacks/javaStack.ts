@@ -9,7 +9,8 @@
 // (`com/example/shop/orders/OrderService.java`), which is what the workspace has.
 import type { ParsedStack, StackException, StackFrame } from '../stackTypes';
 
-const AT = /^\s*at\s+(?:([\w.$-]+(?:@[^/]*)?)\/)?(?:[\w.$-]*\/\/)?([^\s(]+)\((.*)\)\s*$/;
+// `at [loader/][module[@version]/]package.Class.method(File.java:12)`: `app//com.x.Y.z(…)`, `java.base/java.util.…`.
+const AT = /^\s*at\s+([^\s(]+)\((.*)\)\s*$/;
 const MORE = /^\s*\.\.\. (\d+) (?:more|common frames omitted)\s*$/;
 const CAUSED_BY = /^Caused by: (.*)$/;
 
@@ -18,9 +19,11 @@ export function looksLikeJavaStack(text: string): boolean {
 }
 
 function frame(m: RegExpExecArray): StackFrame | undefined {
-  const module = m[1];
-  const qualified = m[2]!;
-  const where = /^(.+?):(\d+)$/.exec(m[3]!);
+  const prefixes = m[1]!.split('/');
+  const qualified = prefixes.pop()!;
+  // One prefix is the module; two are the class loader and the module (which may be empty).
+  const module = prefixes.length === 1 ? prefixes[0] : prefixes.length >= 2 ? prefixes[1] : undefined;
+  const where = /^(.+?):(\d+)$/.exec(m[2]!);
   if (!where) return undefined; // Native Method, Unknown Source: no line to go to.
   const parts = qualified.split('.');
   // package.Class.method: the class is the part before the method; nested classes stay in it (`Outer$Inner`).
