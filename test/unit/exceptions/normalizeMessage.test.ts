@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { normalizeMessage, MAX_NORMALIZED_LENGTH } from '../../../src/core/exceptions/normalizeMessage';
+import { occurrenceSentence, windowPhrase } from '../../../src/core/exceptions/errorWording';
 
 describe('normalizeMessage', () => {
   const cases: ReadonlyArray<readonly [string, string]> = [
@@ -39,5 +40,14 @@ describe('normalizeMessage', () => {
     const long = normalizeMessage('x'.repeat(5000));
     assert.equal(long.length, MAX_NORMALIZED_LENGTH);
     assert.ok(long.endsWith('…'));
+  });
+});
+
+describe('error wording', () => {
+  it('says the window in words and a group as the diagnostic sentence', () => {
+    assert.deepEqual(['1h', '15m', '2d', '90s', '1.5h'].map(windowPhrase), ['in the last hour', 'in the last 15 minutes', 'in the last 2 days', 'in the last 90 seconds', 'in the last 90 minutes']);
+    assert.equal(windowPhrase(undefined), 'in the trace file');
+    const group = { kind: 'exception', type: 'TypeError', message: "Cannot read properties of undefined (reading '…')", spanCount: 38, traceCount: 24 } as const;
+    assert.equal(occurrenceSentence(group as never, windowPhrase('1h')), "TypeError: Cannot read properties of undefined (reading '…') — 38 times in 24 traces in the last hour");
   });
 });
