@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { ErrorGroup } from './errorGroups';
 import type { ErrorGroupsReport } from './errorGroupsProvider';
+import { escapeControlChars } from '../text/quoteForDisplay';
 
 export interface ErrorGroupRow {
   readonly id: string;
@@ -42,11 +43,26 @@ export interface ErrorGroupsRows {
 
 const MAX_TEXT = 200;
 
-/** Control characters removed, white space collapsed, cut to `max` characters. */
+/**
+ * One line of untrusted text: line breaks and tabs become spaces, white space collapses, every other unsafe character
+ * (controls, bidi overrides: quoteForDisplay's set) is escaped, cut to `max` characters.
+ */
 export function quotedText(text: string, max = MAX_TEXT): string {
+  // Only a bounded prefix is looked at: a megabyte message costs nothing.
+  const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  const clean = escapeControlChars(head.replace(/[\t\n\v\f\r\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
+  return clean.length > max || head.length < text.length ? `${cutBeforeEscape(clean, max - 1)}…` : clean;
+}
+
+/** At most `n` characters, never half of a `\uXXXX` escape or of a surrogate pair. */
+function cutBeforeEscape(text: string, n: number): string {
+  let cut = Math.min(n, text.length);
+  const escape = text.lastIndexOf('\\u', cut);
+  if (escape >= 0 && escape < cut && escape + 6 > cut) cut = escape;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return text.slice(0, cut);
 }
 
 function iso(us: number): string {

@@ -9,6 +9,7 @@ import { openTraceInViewer } from '../openTrace';
 import { ErrorGroupsService, type ErrorGroupsState } from './errorGroupsService';
 import { ErrorsTreeProvider } from './errorsTree';
 import { ErrorDiagnostics, ErrorExampleCodeActions } from './errorDiagnostics';
+import { errorsHoverSection } from './errorsHover';
 
 export interface ErrorsFeature {
   readonly service: ErrorGroupsService;
@@ -17,7 +18,7 @@ export interface ErrorsFeature {
   readonly disposables: vscode.Disposable[];
 }
 
-/** The Errors view beside Traces, the diagnostics at throwing lines with their quick actions, and the lens hover lines. */
+/** The Errors view beside Traces, the diagnostics at throwing lines with their quick actions, and the lens hovers' errors. */
 export function registerErrors(sources: SourceManager, config: ConfigWatcher, presenter: TracePresenter, lenses: LatencyLensProvider, log: vscode.LogOutputChannel): ErrorsFeature {
   // The lenses refresh on their interval, when the built-in receiver gets spans and on Refresh Latency: so do errors.
   const service = new ErrorGroupsService(sources, config, log, [lenses.onDidChangeCodeLenses]);
@@ -29,6 +30,7 @@ export function registerErrors(sources: SourceManager, config: ConfigWatcher, pr
     diagnostics,
     vscode.window.createTreeView('spanlens.errors', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.languages.registerCodeActionsProvider(LENS_LANGUAGES, new ErrorExampleCodeActions(diagnostics), ErrorExampleCodeActions.metadata),
+    lenses.addHoverSection(errorsHoverSection(service)),
     vscode.commands.registerCommand(CommandId.RefreshErrors, (): Promise<ErrorGroupsState> => service.refresh()),
     vscode.commands.registerCommand(CommandId.OpenErrorExample, async (traceId?: string): Promise<OpenedTrace | undefined> => {
       if (typeof traceId !== 'string' || traceId === '') return undefined;

@@ -1,7 +1,7 @@
 // Errors where they are thrown, end to end: the sample shop (real OpenTelemetry SDK) fails some checkouts with an
 // exception in orders.validate (SKU BROKEN-1); the Errors view counts exactly the failing requests the load sent,
-// the diagnostic sits on the throwing line of the TypeScript service, its quick action opens an example trace, and
-// the group goes when its traces leave the window.
+// the diagnostic sits on the throwing line of the TypeScript service, its quick action opens an example trace, the
+// lens hover names the group, and the group goes when its traces leave the window.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfigur
 const SOURCE = 'Span Lens (errors)';
 const TITLE = 'Error: SKU <id> is discontinued';
 
-describe('Errors view and diagnostics on the sample shop', function () {
+describe('Errors view, diagnostics and hovers on the sample shop', function () {
   this.timeout(240_000);
   let api: SpanLensApi;
   let shop: ShopRun;
@@ -110,6 +110,21 @@ describe('Errors view and diagnostics on the sample shop', function () {
       `${opened.spanCount} rows in the viewer`,
       30_000,
     );
+  });
+
+  it('lists the group in the hover of the validateOrder lens, after the span’s figures', async () => {
+    const doc = await vscode.workspace.openTextDocument(orders);
+    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('function validateOrder('));
+    const throwing = ourDiagnostics().find((x) => x.message.startsWith(TITLE))!.range.start.line + 1;
+    assert.ok(line >= 0);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', orders, new vscode.Position(line, 10))) ?? [];
+    const texts = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')));
+    // One hover: the lens's figures for orders.validate, then its errors (markdown escapes undone to compare).
+    const ours = texts.map((t) => t.replace(/\\(.)/g, '$1')).find((t) => t.includes('**orders.validate** in `orders`'));
+    assert.ok(ours, texts.join('\n---\n'));
+    const errors = ours.slice(ours.indexOf('**Errors**'));
+    assert.ok(ours.includes('**Errors**') && ours.indexOf('**Errors**') > ours.indexOf('p50'), ours);
+    assert.match(errors, new RegExp(`^- ${TITLE} — ${failing} times in ${failing} traces in the last hour, thrown at line ${throwing}$`, 'm'));
   });
 
   it('drops the group and its diagnostic once its traces are outside the window', async () => {
