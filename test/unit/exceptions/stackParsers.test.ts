@@ -1,6 +1,7 @@
 // Each runtime's parser on stack traces that runtime printed: the programs in ./stacks/sources were run here
 // (node, python3, go run, java) and their output saved as is; the Node one of the sample shop is the
-// `exception.stacktrace` its orders service recorded for the failing checkout (SKU BROKEN-1).
+// `exception.stacktrace` its orders service recorded for the failing checkout (SKU BROKEN-1), the Java one what the
+// agent recorded in its payments service for a declined payment.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -139,6 +140,21 @@ describe('stack trace parsers', () => {
         ],
       );
       assert.equal(s.causes[1]!.message, 'Cannot invoke "java.lang.Integer.intValue()" because "<local4>" is null');
+    });
+
+    it('reads the shop payments service’s recorded stack (Java agent 2.31.1): a nested class, module and agent frames', () => {
+      // The exception.stacktrace the agent recorded on payments.authorize for a declined payment (POST of 90000 cents).
+      const s = stack('java-shop-payments-declined.txt');
+      assert.equal(s.runtime, 'java');
+      assert.deepEqual([s.exception.type, s.exception.message], ['com.shop.payments.PaymentService$PaymentDeclinedException', 'amount 90000 is over the limit of 50000']);
+      assert.equal(s.exception.frames.length, 15);
+      assert.deepEqual(brief(s.exception).slice(0, 3), [
+        'PaymentService.authorize com/shop/payments/PaymentService.java:35',
+        'PaymentsServer.authorize com/shop/payments/PaymentsServer.java:60',
+        'Filter$Chain.doFilter com/sun/net/httpserver/Filter.java:95',
+      ]);
+      // Only the shop's two frames are its own: jdk.httpserver, java.base and the agent's filters are libraries.
+      assert.deepEqual(s.exception.frames.map((f) => isLibraryFrame(f, 'java')), [false, false, ...new Array<boolean>(13).fill(true)]);
     });
 
     it('reads an uncaught exception of a thread with java.base frames (modules, library frames)', () => {

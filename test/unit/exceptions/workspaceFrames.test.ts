@@ -105,6 +105,14 @@ describe('workspace frames', () => {
     assert.deepEqual([thread?.line, thread?.function], [46, 'OrderService.lambda$main$0'], 'java.base frames skipped');
   });
 
+  it('places the shop payments service’s frame on the throw in its PaymentService.java', async () => {
+    const java = path.join(repo, 'samples/shop/java/payments');
+    const frame = await new WorkspaceFrameResolver(workspace(java)).topFrame(stack('java-shop-payments-declined.txt'));
+    const file = path.join(java, 'src/main/java/com/shop/payments/PaymentService.java');
+    assert.deepEqual([frame?.file, frame?.line, frame?.function, frame?.via], [file, 35, 'PaymentService.authorize', 'suffix']);
+    assert.match(fs.readFileSync(file, 'utf8').split('\n')[34]!, /throw new PaymentDeclinedException\(/);
+  });
+
   it('decodes VLQ segments and rejects malformed maps', () => {
     assert.deepEqual(decodeVlqSegment('AAAA'), [0, 0, 0, 0]);
     assert.deepEqual(decodeVlqSegment('SAAQ'), [9, 0, 0, 8]);
