@@ -25,6 +25,7 @@ import { ViewerPipeline } from './core/export/viewerWorkerPipeline';
 import { ViewerWorkerClient } from './core/export/viewerWorkerClient';
 import { viewerTraceRequest } from './vscode/viewer/traceRequest';
 import { JAEGER_TOKEN_SECRET } from './vscode/sourceManager';
+import { registerErrors, type ErrorsFeature } from './vscode/errors/registerErrors';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -37,6 +38,7 @@ export interface SpanLensApi {
   readonly locator: SpanLocator;
   readonly receiver: BuiltinReceiverProvider;
   readonly traceFindings: TraceFindingsDiagnostics;
+  readonly errors: ErrorsFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanLensApi {
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const traceFindings = new TraceFindingsDiagnostics(locator, log);
   presenter.use(new AnalyzingPresenter(new TraceViewerPresenter(context.extensionUri, viewerDeps), traceFindings, log));
   const lenses = registerLenses(codeIntel, sources, config, presenter, context.workspaceState, log, latencyRefresh.event);
+  const errors = registerErrors(sources, config, presenter, lenses.provider, log);
 
   context.subscriptions.push(
     log,
@@ -79,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     codeIntel,
     viewerWorker,
     ...lenses.disposables,
+    ...errors.disposables,
     lint,
     locator,
     traceFindings,
@@ -100,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
 
   void sources.checkHealth();
   log.info(`Span Lens ${String(context.extension.packageJSON.version)} activated`);
-  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator, receiver, traceFindings };
+  return { sources, statusBar, config, codeIntel, lenses: lenses.provider, lint, locator, receiver, traceFindings, errors };
 }
 
 export function deactivate(): void {}

@@ -9,6 +9,7 @@ import { lensesCommand } from './commands/lenses';
 import { analyzeCommand } from './commands/analyze';
 import { lintCommand } from './commands/lint';
 import { fixCommand } from './commands/fix';
+import { errorsCommand } from './commands/errors';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -20,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   receiveCommand,
   lensesCommand,
   analyzeCommand,
+  errorsCommand,
   lintCommand,
   fixCommand,
 ];

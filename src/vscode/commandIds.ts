@@ -16,6 +16,11 @@ export const CommandId = {
   SearchSimilar: 'spanlens.searchSimilar',
   SaveSearch: 'spanlens.saveSearch',
   RemoveSavedSearch: 'spanlens.removeSavedSearch',
+  RefreshErrors: 'spanlens.refreshErrors',
+  /** Arguments: a trace id (from the Errors view, an error diagnostic's quick action). */
+  OpenErrorExample: 'spanlens.openErrorExample',
+  /** Arguments: an error group id. */
+  GoToErrorLocation: 'spanlens.goToErrorLocation',
   /** Internal: the status bar's menu. */
   SourceMenu: 'spanlens.sourceMenu',
 } as const;

@@ -8,6 +8,7 @@ import { readSourceText, writeSourceText } from '../../core/files/sourceText';
 import type { SourceEncoding } from '../../core/files/sourceEncoding';
 import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from '../../core/code/lint/lintTypes';
 import { isRuleId, isSeverity, ruleInfos, severityRank } from '../../core/code/lint/lintTypes';
+import { TRACE_LINT_FLAGS, TRACE_LINT_USAGE, lintTraces } from './lintTraces';
 
 type CodeIntel = typeof import('../../core/code/codeIntel');
 
@@ -18,7 +19,7 @@ export interface LintRow {
   readonly line: number;
   /** 1-based. */
   readonly column: number;
-  readonly rule: RuleId;
+  readonly rule: RuleId | 'new-error-group';
   readonly severity: Severity;
   readonly message: string;
   /** A safe fix exists (`--fix` applies it). */
@@ -43,6 +44,7 @@ const usage = [
   '  --severity LEVEL       exit 1 when a finding is at least LEVEL: hint, info, warning (default) or error',
   '  --rule ID=LEVEL        set a rule to off/hint/info/warning/error (repeatable)',
   '  --tracer-name NAME     tracer name for fixes that add a tracer (default: the nearest package.json name)',
+  ...TRACE_LINT_USAGE,
   '',
   'Rules:',
   ...ruleInfos.map((r) => `  ${r.id.padEnd(28)} ${String(r.defaultSeverity).padEnd(8)} ${r.description}`),
@@ -160,7 +162,8 @@ export const lintCommand: CliCommand = {
   summary: 'check source files for tracing mistakes (CI-friendly exit code, --fix)',
   usage,
   async run(args: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const { positionals, flags, repeated } = parseArgs(args, { valued: ['--severity', '--rule', '--tracer-name'], boolean: ['--json', '--fix'] });
+    const parsed = parseArgs(args, { valued: ['--severity', '--rule', '--tracer-name', ...TRACE_LINT_FLAGS], boolean: ['--json', '--fix'] });
+    const { positionals, flags, repeated } = parsed;
     if (positionals.length === 0) throw new UsageError('give at least one file or folder to lint');
     const threshold = flags.get('--severity') ?? 'warning';
     if (!isSeverity(threshold)) throw new UsageError(`--severity: "${threshold}" is not one of hint, info, warning, error`);
@@ -208,7 +211,7 @@ export const lintCommand: CliCommand = {
       inputs.push({ fileName: file, text, options });
     }
     const results = intel.lintFiles(inputs, { rules });
-    const rows = results.flatMap((r) => r.findings.map((f) => row(r.fileName, f)));
+    const rows: LintRow[] = [...results.flatMap((r) => r.findings.map((f) => row(r.fileName, f))), ...(await lintTraces(positionals, parsed, signal))];
     if (flags.has('--json')) {
       io.out(JSON.stringify(rows, null, 2));
     } else {

@@ -22,6 +22,16 @@ export interface OperationTracesArgs {
   readonly spanName: string;
 }
 
+/** A span of a lens line as its hover sees it: the service it resolved to and its figures (undefined: unavailable). */
+export interface LensHoverSpan {
+  readonly fn: InstrumentedFunction;
+  readonly service: string | undefined;
+  readonly stats: LatencyStats | undefined;
+}
+
+/** Markdown (untrusted text escaped) another feature adds to a lens line's hover, or undefined for nothing. */
+export type LensHoverSection = (document: vscode.TextDocument, spans: readonly LensHoverSpan[], token: vscode.CancellationToken) => Promise<string | undefined>;
+
 export class LatencyLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
@@ -54,6 +64,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   private readonly operationIndex: OperationIndex;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly hoverSections: LensHoverSection[] = [];
 
   constructor(
     private readonly codeIntel: CodeIntelClient,
@@ -156,15 +167,36 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     if (onLine.length === 0) return undefined;
     // Every span of the line, in the lenses' order.
     const parts: string[] = [];
+    const spans: LensHoverSpan[] = [];
     for (const { fn } of onLine) {
-      const { service, stats, serviceReason } = await this.statsFor(document, fn, token);
-      if (service && stats.count > 0) parts.push(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback, serviceReason));
+      try {
+        const { service, stats, serviceReason } = await this.statsFor(document, fn, token);
+        spans.push({ fn, service, stats });
+        if (service && stats.count > 0) parts.push(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback, serviceReason));
+      } catch (e) {
+        if (e instanceof vscode.CancellationError || token.isCancellationRequested) throw new vscode.CancellationError();
+        // No figures (the lens says why); the other sections (errors thrown here) may still have something.
+        spans.push({ fn, service: undefined, stats: undefined });
+      }
+    }
+    for (const section of this.hoverSections) {
+      const part = await section(document, spans, token);
+      if (part) parts.push(part);
     }
     if (parts.length === 0) return undefined;
     const md = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
     md.isTrusted = false;
     md.supportHtml = false;
     return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
+  }
+
+  /** Adds a section after the figures in the hover of every lens line (one hover, however many features add to it). */
+  addHoverSection(section: LensHoverSection): vscode.Disposable {
+    this.hoverSections.push(section);
+    return new vscode.Disposable(() => {
+      const i = this.hoverSections.indexOf(section);
+      if (i >= 0) this.hoverSections.splice(i, 1);
+    });
   }
 
   /** The instrumented functions of a document (cached per version), for other commands. */

@@ -82,5 +82,5 @@ function bar(v: number, top: number): string {
 
 /** Span and service names are untrusted: keep markdown syntax in them inert. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }

@@ -189,6 +189,26 @@ describe('Java sample under the Java agent → built-in receiver → lenses', fu
     assert.equal(printed.filter((s) => s.name === 'payments.authorize' && s.error).length, AUTHORIZATIONS / 8);
   });
 
+  it('puts the declined payments’ error group on the throw in PaymentService.java, once per declined request', async () => {
+    const state = await vscode.commands.executeCommand<{ kind: string }>('spanlens.refreshErrors');
+    assert.equal(state.kind, 'ready');
+    const declined = AUTHORIZATIONS / 8;
+    const groups = api.errors.service.report?.groups ?? [];
+    // The agent's recordException: the exception's class name, its message and Throwable.printStackTrace's text.
+    const group = groups.find((g) => g.kind === 'exception' && g.services.includes('payments') && /PaymentDeclinedException$/.test(g.type));
+    assert.ok(group, `groups: ${groups.map((g) => `${g.services.join(',')} ${g.type}: ${g.message}`).join(' | ')}`);
+    assert.equal(group.message, 'amount <n> is over the limit of <n>');
+    assert.equal(group.runtime, 'java');
+    assert.deepEqual([group.traceCount, group.spanCount, group.operations.map((o) => o.operation)], [declined, declined, ['payments.authorize']]);
+    const uri = javaFile('PaymentService.java');
+    assert.equal(group.location?.file, uri.fsPath);
+    await waitFor(() => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'Span Lens (errors)'), 'an error-group diagnostic in PaymentService.java', 20_000);
+    const d = vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Span Lens (errors)')!;
+    assert.equal(d.message, `${group.type}: amount <n> is over the limit of <n> — ${declined} times in ${declined} traces in the last hour`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.match(doc.lineAt(d.range.start.line).text, /throw new PaymentDeclinedException\(/);
+  });
+
   it('goes to the Java source of the agent’s spans', async () => {
     const source = await api.sources.source();
     const cases: ReadonlyArray<readonly [string, string, string]> = [

@@ -1,67 +1,22 @@
 // The main job end to end: the sample shop, under the real OpenTelemetry SDK, sends to the extension's built-in
 // OTLP receiver; the lenses on the shop's code count exactly the spans the shop produced; the viewer opens a trace.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { TraceSummary } from '../../../src/core/sources/traceSource';
-import { repoRoot } from '../../support/fixtures';
+import { freePort, runShopLoad, shopDir } from '../support/shop';
 import { isWebHost, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
-const shopDir = (): string => path.join(repoRoot(), 'samples', 'shop');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A base port with the next three free too (the shop listens on base..base+3). */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all([0, 1, 2, 3].map((i) => canListen(base + i)));
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error('no four consecutive free ports');
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}: ${err || out}`))));
-  });
-}
 
 describe('sample shop → built-in receiver → lenses and viewer', function () {
   this.timeout(240_000);
-  let shop: ChildProcess | undefined;
-  let countsDir: string;
-  let exported: Map<string, Map<string, number>>;
+  let exported: ReadonlyMap<string, ReadonlyMap<string, number>>;
 
   before(async function () {
-    const dist = path.join(shopDir(), 'dist', 'start-all.js');
-    assert.ok(fs.existsSync(dist), `build the sample first (npm run build:sample): ${dist} is missing`);
     const ext = vscode.extensions.getExtension<SpanLensApi>('spanlens.spanlens')!;
     const api = await ext.activate();
     const receiverPort = await freePort();
@@ -70,29 +25,11 @@ describe('sample shop → built-in receiver → lenses and viewer', function () 
     await config().update('source', 'builtin', vscode.ConfigurationTarget.Workspace);
     await waitFor(() => api.sources.state.kind === 'connected' && api.receiver.endpoint === `http://127.0.0.1:${receiverPort}`, 'built-in receiver listening', 30_000);
 
-    const base = await freeBasePort();
-    countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-counts-'));
-    shop = spawn(process.execPath, [dist, '--base-port', String(base)], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`, OTEL_BSP_SCHEDULE_DELAY: '300', SHOP_SPAN_COUNTS_DIR: countsDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    shop.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    shop.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(() => log.includes('the shop is up'), `the shop starting (log: ${log.slice(-500)})`, 60_000);
-    const report = JSON.parse(await run([path.join(shopDir(), 'dist', 'load.js'), '--requests', '20', '--json', '--target', `http://127.0.0.1:${base}`], {})) as { sent: number; unexpected: number };
-    assert.equal(report.sent, 20);
-    assert.equal(report.unexpected, 0);
-    // Stopping the shop flushes every service's spans and writes what each exported.
-    const exitedShop = new Promise<void>((resolve) => shop!.once('exit', () => resolve()));
-    shop.kill('SIGTERM');
-    await exitedShop;
-    shop = undefined;
-    exported = new Map();
-    for (const file of fs.readdirSync(countsDir)) {
-      const { service, counts } = JSON.parse(fs.readFileSync(path.join(countsDir, file), 'utf8')) as { service: string; counts: Record<string, number> };
-      exported.set(service, new Map(Object.entries(counts)));
-    }
+    // Stopping the shop (runShopLoad does) flushes every service's spans and writes what each exported.
+    const run = await runShopLoad(`http://127.0.0.1:${receiverPort}`, 20);
+    assert.equal(run.load.sent, 20);
+    assert.equal(run.load.unexpected, 0);
+    exported = run.exported;
     assert.ok(exported.get('orders')?.get('orders.create'), `orders exported orders.create: ${JSON.stringify([...exported])}`);
     // The receiver has had every span once the store stops growing.
     await waitFor(async () => {
@@ -109,7 +46,6 @@ describe('sample shop → built-in receiver → lenses and viewer', function () 
   });
 
   after(async () => {
-    shop?.kill('SIGKILL');
     for (const key of ['source', 'receiver.port', 'receiver.persist']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
   });
 
