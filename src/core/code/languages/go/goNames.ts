@@ -1,0 +1,72 @@
+// Span names (and tracer names, route paths) from Go expressions: string literals, constants (const blocks
+// included), local and package-level variables assigned once, `+` concatenation and `fmt.Sprintf`. What the file
+// cannot tell (a parameter, another package's constant, a call) is a run-time part: the name becomes a pattern, or
+// nothing when no fixed text is left.
+import { partsOfPrintfFormat, type SpanNamePart } from '../../instrumented/spanNameFromParts';
+import type { SpanNameMatcher } from '../../instrumented/types';
+import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import type { GoFile } from './goFile';
+import { meaningfulSpanName } from './goSpanNames';
+import { argumentsOf, calleeOf, compactText, operandName, stringLiteralValue, unparen } from './goSyntax';
+
+/** Parts known from outside the expression (a span-name formatter's parameters): source text → parts. */
+export type NameEnvironment = ReadonlyMap<string, readonly SpanNamePart[]>;
+
+const MAX_DEPTH = 8;
+
+function unknown(node: SyntaxNode): SpanNamePart[] {
+  return [{ known: false, display: node.text.replace(/\s+/g, ' ') }];
+}
+
+export function nameParts(expr: SyntaxNode, file: GoFile, env?: NameEnvironment, depth = 0): SpanNamePart[] {
+  const e = unparen(expr);
+  const fromEnv = env?.get(compactText(e));
+  if (fromEnv) return [...fromEnv];
+  if (depth > MAX_DEPTH) return unknown(e);
+  const literal = stringLiteralValue(e);
+  if (literal !== undefined) return [{ known: true, text: literal }];
+  switch (e.type) {
+    case 'identifier': {
+      const value = file.bindingOf(e.text, e)?.value;
+      // A binding's value is evaluated where it was written: formatter parameters do not reach it.
+      return value ? nameParts(value, file, undefined, depth + 1) : unknown(e);
+    }
+    case 'binary_expression': {
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      if (e.childForFieldName('operator')?.text !== '+' || !left || !right) return unknown(e);
+      return [...nameParts(left, file, env, depth + 1), ...nameParts(right, file, env, depth + 1)];
+    }
+    case 'call_expression': {
+      const callee = calleeOf(e);
+      if (callee?.name === 'Sprintf' && file.isPackage(operandName(callee), (p) => p === 'fmt', 'fmt')) {
+        const [format, ...args] = argumentsOf(e);
+        const formatText = format ? staticString(format, file, env, depth + 1) : undefined;
+        if (formatText === undefined) return unknown(e);
+        return partsOfPrintfFormat(
+          formatText,
+          args.map((a) => a.text),
+        );
+      }
+      // `string(x)` conversions keep the text.
+      if (callee?.name === 'string' && callee.operand === undefined) {
+        const [arg] = argumentsOf(e);
+        return arg ? nameParts(arg, file, env, depth + 1) : unknown(e);
+      }
+      return unknown(e);
+    }
+    default:
+      return unknown(e);
+  }
+}
+
+/** The expression's text when the file tells all of it; undefined otherwise. */
+export function staticString(expr: SyntaxNode, file: GoFile, env?: NameEnvironment, depth = 0): string | undefined {
+  const parts = nameParts(expr, file, env, depth);
+  return parts.every((p) => p.known) ? parts.map((p) => (p.known ? p.text : '')).join('') : undefined;
+}
+
+/** Exact, a pattern for run-time parts, or undefined when no fixed text is known (no lens then). */
+export function spanNameOf(expr: SyntaxNode, file: GoFile, env?: NameEnvironment): SpanNameMatcher | undefined {
+  return meaningfulSpanName(nameParts(expr, file, env));
+}

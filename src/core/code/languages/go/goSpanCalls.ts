@@ -1,0 +1,117 @@
+// Manual spans: `ctx, span := tracer.Start(ctx, "name", opts...)` on any tracer (a variable, a struct field,
+// `otel.Tracer("x")`, `otel.GetTracerProvider().Tracer("x")`, `trace.SpanFromContext(ctx).TracerProvider().Tracer(…)`).
+//
+// `Start(ctx, x)` is a common method name (servers, jobs, timers), so a call counts as a span start only when the
+// receiver is a tracer by what the file says (a `.Tracer(…)` call, a variable or field assigned one, a name
+// containing "tracer") or when the second value it returns is ended with `.End()` in the same function.
+import type { SpanKindName } from '../../instrumented/types';
+import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import type { GoEmit } from './goEmit';
+import type { GoFile } from './goFile';
+import { enclosingTarget, type GoFunctionTarget } from './goFunctions';
+import { spanNameOf, staticString } from './goNames';
+import { argumentsOf, assignedName, calleeOf, enclosingFunctionNode, lastName, unparen } from './goSyntax';
+
+const spanKinds: Readonly<Record<string, SpanKindName>> = {
+  SpanKindInternal: 'internal',
+  SpanKindServer: 'server',
+  SpanKindClient: 'client',
+  SpanKindProducer: 'producer',
+  SpanKindConsumer: 'consumer',
+};
+
+/** Tracer names assigned in the file, by variable name and by field name (`.tracer`). */
+export function tracerBindings(file: GoFile): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const call of file.calls('Tracer')) {
+    const assigned = assignedName(call);
+    if (!assigned) continue;
+    const [nameArg] = argumentsOf(call);
+    out.set(assigned.field ? `.${assigned.name}` : assigned.name, nameArg ? staticString(nameArg, file) : undefined);
+  }
+  return out;
+}
+
+/** `otel.Tracer("x")`-like calls directly: their name argument. */
+function tracerCallName(node: SyntaxNode, file: GoFile): { isTracer: boolean; name?: string | undefined } {
+  const n = unparen(node);
+  if (n.type !== 'call_expression' || calleeOf(n)?.name !== 'Tracer') return { isTracer: false };
+  const [arg] = argumentsOf(n);
+  return { isTracer: true, name: arg ? staticString(arg, file) : undefined };
+}
+
+function tracerOf(receiver: SyntaxNode, file: GoFile, bindings: ReadonlyMap<string, string | undefined>): { isTracer: boolean; name?: string | undefined } {
+  const direct = tracerCallName(receiver, file);
+  if (direct.isTracer) return direct;
+  const r = unparen(receiver);
+  if (r.type === 'identifier') {
+    const value = file.bindingOf(r.text, r)?.value;
+    if (value) {
+      const viaValue = tracerCallName(value, file);
+      if (viaValue.isTracer) return viaValue;
+    }
+    if (bindings.has(r.text)) return { isTracer: true, name: bindings.get(r.text) };
+  } else if (r.type === 'selector_expression') {
+    const field = r.childForFieldName('field')?.text;
+    if (field && bindings.has(`.${field}`)) return { isTracer: true, name: bindings.get(`.${field}`) };
+  }
+  return { isTracer: /tracer/i.test(lastName(r) ?? '') };
+}
+
+/** The span variable of `ctx, span := x.Start(…)` is ended (`span.End()`) in the function holding the call. */
+function spanIsEnded(call: SyntaxNode): boolean {
+  const parent = call.parent;
+  const statement = parent?.type === 'expression_list' ? parent.parent : undefined;
+  if (!statement || (statement.type !== 'short_var_declaration' && statement.type !== 'assignment_statement' && statement.type !== 'var_spec')) return false;
+  const left = statement.childForFieldName('left') ?? statement;
+  const names = left.namedChildren.filter((n) => n?.type === 'identifier');
+  const spanVar = names.length === 2 ? names[1]?.text : undefined;
+  if (!spanVar || spanVar === '_' || spanVar === 'err') return false;
+  const scope = enclosingFunctionNode(call) ?? statement;
+  return new RegExp(`\\b${spanVar}\\.End\\(`).test(scope.text);
+}
+
+/** `trace.WithSpanKind(trace.SpanKindServer)` among the options, or inside an `opts` slice built in the function. */
+export function spanKindOf(options: readonly SyntaxNode[], file: GoFile): SpanKindName | undefined {
+  for (const opt of options) {
+    const o = unparen(opt.type === 'variadic_argument' ? (opt.namedChild(0) ?? opt) : opt);
+    const found = spanKindIn(o);
+    if (found) return found;
+    if (o.type === 'identifier') {
+      const value = file.bindingOf(o.text, o)?.value;
+      const viaValue = value ? spanKindIn(value) : undefined;
+      if (viaValue) return viaValue;
+    }
+  }
+  return undefined;
+}
+
+function spanKindIn(node: SyntaxNode): SpanKindName | undefined {
+  const calls = node.type === 'call_expression' ? [node] : node.descendantsOfType('call_expression');
+  for (const c of calls) {
+    if (!c || calleeOf(c)?.name !== 'WithSpanKind') continue;
+    const [arg] = argumentsOf(c);
+    const kind = arg ? spanKinds[lastName(arg) ?? ''] : undefined;
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
+  const calls = file.calls('Start');
+  if (calls.length === 0) return;
+  const bindings = tracerBindings(file);
+  for (const call of calls) {
+    const callee = calleeOf(call);
+    const args = argumentsOf(call);
+    if (!callee?.operand || args.length < 2) continue;
+    const tracer = tracerOf(callee.operand, file, bindings);
+    if (!tracer.isTracer && !spanIsEnded(call)) continue;
+    const spanName = spanNameOf(args[1]!, file);
+    if (!spanName) continue;
+    emit(enclosingTarget(call, file, assigned), spanName, 'startSpan', {
+      tracerName: tracer.name,
+      spanKind: spanKindOf(args.slice(2), file),
+    });
+  }
+}
