@@ -43,10 +43,7 @@ export function nameParts(expr: SyntaxNode, file: GoFile, env?: NameEnvironment,
         const [format, ...args] = argumentsOf(e);
         const formatText = format ? staticString(format, file, env, depth + 1) : undefined;
         if (formatText === undefined) return unknown(e);
-        return partsOfPrintfFormat(
-          formatText,
-          args.map((a) => a.text),
-        );
+        return substituteKnownArguments(partsOfPrintfFormat(formatText, args.map((a) => a.text)), formatText, args, file, depth);
       }
       // `string(x)` conversions keep the text.
       if (callee?.name === 'string' && callee.operand === undefined) {
@@ -58,6 +55,23 @@ export function nameParts(expr: SyntaxNode, file: GoFile, env?: NameEnvironment,
     default:
       return unknown(e);
   }
+}
+
+/**
+ * `%s` and `%v` of arguments the file knows (a constant prefix) become their text; other verbs and run-time
+ * arguments stay run-time parts.
+ */
+function substituteKnownArguments(parts: SpanNamePart[], format: string, args: readonly SyntaxNode[], file: GoFile, depth: number): SpanNamePart[] {
+  const verbs = [...format.matchAll(/%(?:%|[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z])/g)].map((m) => m[0]).filter((v) => v !== '%%');
+  let i = 0;
+  return parts.map((p) => {
+    if (p.known) return p;
+    const verb = verbs[i];
+    const arg = args[i++];
+    if (!arg || (verb !== '%s' && verb !== '%v')) return p;
+    const text = staticString(arg, file, undefined, depth + 1);
+    return text !== undefined ? { known: true, text } : p;
+  });
 }
 
 /** The expression's text when the file tells all of it; undefined otherwise. */
