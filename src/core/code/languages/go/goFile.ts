@@ -51,6 +51,18 @@ export interface Binding {
   readonly value: SyntaxNode | undefined;
   /** Where the declaration starts (a later use sees the last binding before it). */
   readonly at: number;
+  /** Where it ends: a use inside the declaration itself (`h = wrap(h)`) still sees the value before it. */
+  readonly end: number;
+  /**
+   * Set when the value depends on the path taken: the values assigned in branches (`if`/`switch`) that do not
+   * hold the use, with the value before them when there is one.
+   */
+  readonly branchValues?: readonly (SyntaxNode | undefined)[];
+}
+
+interface LocalBinding extends Binding {
+  /** The statement list (or clause) the declaration sits in. */
+  readonly container: SyntaxNode | null;
 }
 
 /** `go.opentelemetry.io/otel/trace` → `trace`; `gopkg.in/yaml.v3` → `yaml`; `github.com/x/y/v2` → `y`. */
@@ -76,7 +88,7 @@ export class GoFile {
   readonly methodsByName = new Map<string, SyntaxNode[]>();
   /** Constants and package-level variables: name → bindings (the scope is the enclosing function, if any). */
   private readonly declared = new Map<string, Array<Binding & { scope: number | undefined }>>();
-  private readonly localBindings = new Map<number, Map<string, Binding[]>>();
+  private readonly localBindings = new Map<number, Map<string, LocalBinding[]>>();
 
   constructor(
     readonly tree: SyntaxTree,
@@ -156,7 +168,7 @@ export class GoFile {
     }
     const scopeNode = enclosingFunctionNode(spec);
     names.forEach((n, i) => {
-      const binding = { name: n.text, value: values?.namedChild(i) ?? undefined, at: spec.startIndex, scope: scopeNode?.id };
+      const binding = { name: n.text, value: values?.namedChild(i) ?? undefined, at: spec.startIndex, end: spec.endIndex, scope: scopeNode?.id };
       const list = this.declared.get(n.text);
       if (list) list.push(binding);
       else this.declared.set(n.text, [binding]);
@@ -182,25 +194,32 @@ export class GoFile {
    */
   bindingOf(name: string, use: SyntaxNode): Binding | undefined {
     for (let fn = enclosingFunctionNode(use); fn; fn = enclosingFunctionNode(fn)) {
-      const list = this.bindingsIn(fn).get(name);
-      if (!list) continue;
-      let best: Binding | undefined;
-      for (const b of list) if (b.at <= use.startIndex && (!best || b.at >= best.at)) best = b;
-      if (best) return best;
+      const list = this.bindingsIn(fn).get(name)?.filter((b) => b.end <= use.startIndex || (b.at === fn.startIndex && b.value === undefined));
+      if (!list || list.length === 0) continue;
+      const holdsUse = (b: LocalBinding): boolean => b.container === null || (b.container.startIndex <= use.startIndex && use.endIndex <= b.container.endIndex);
+      // The last binding whose block holds the use is the one that reaches it, unless branches assign again after it.
+      let reaching: LocalBinding | undefined;
+      for (const b of list) if (holdsUse(b) && (!reaching || b.at >= reaching.at)) reaching = b;
+      const branches = list.filter((b) => !holdsUse(b) && (!reaching || b.at > reaching.at));
+      if (branches.length === 0) return reaching;
+      const last = branches[branches.length - 1]!;
+      return { name, value: undefined, at: last.at, end: last.end, branchValues: [...(reaching?.value ? [reaching.value] : []), ...branches.map((b) => b.value)] };
     }
     const declared = this.declared.get(name);
     return declared?.find((b) => b.scope === undefined);
   }
 
   /** Declarations made directly in one function (parameters, `:=`, `var`, `=`, `const`); nested literals excluded. */
-  private bindingsIn(fn: SyntaxNode): Map<string, Binding[]> {
+  private bindingsIn(fn: SyntaxNode): Map<string, LocalBinding[]> {
     let map = this.localBindings.get(fn.id);
     if (map) return map;
     map = new Map();
+    let container: SyntaxNode | null = null;
+    let end = fn.startIndex;
     const add = (name: string, value: SyntaxNode | undefined, at: number): void => {
       if (name === '_') return;
       const list = map!.get(name);
-      const b = { name, value, at };
+      const b = { name, value, at, end: at === fn.startIndex ? at : end, container };
       if (list) list.push(b);
       else map!.set(name, [b]);
     };
@@ -216,6 +235,8 @@ export class GoFile {
     if (body) {
       for (const decl of body.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec', 'const_spec', 'range_clause'])) {
         if (!decl || enclosingFunctionNode(decl)?.id !== fn.id) continue;
+        container = blockOf(decl);
+        end = decl.endIndex;
         if (decl.type === 'var_spec' || decl.type === 'const_spec') {
           const values = decl.childForFieldName('value');
           decl.childrenForFieldName('name').forEach((n, i) => {
@@ -248,4 +269,15 @@ export class GoFile {
     const end = fn.endIndex;
     return this.literals.filter((l) => l.id !== fn.id && l.startIndex >= start && l.endIndex <= end && enclosingFunctionNode(l)?.id === fn.id);
   }
+}
+
+/** The statement list, case clause or block a statement belongs to (`if x := …; c {` binds in the if). */
+function blockOf(statement: SyntaxNode): SyntaxNode | null {
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type === 'statement_list' || n.type === 'block' || n.type === 'expression_case' || n.type === 'default_case' || n.type === 'type_case' || n.type === 'communication_case') {
+      return n.type === 'statement_list' && n.parent ? n.parent : n;
+    }
+    if (n.type === 'if_statement' || n.type === 'for_statement' || n.type === 'expression_switch_statement' || n.type === 'type_switch_statement') return n;
+  }
+  return null;
 }

@@ -89,16 +89,66 @@ function grpcSpanName(services: readonly string[], method: string): SpanNameMatc
   return { kind: 'pattern', regex: `^(?:[A-Za-z_][A-Za-z0-9_]*\\.)*${service}/${escapeRegex(method)}$`, display: `{package.}${services.join('|')}/${method}` };
 }
 
+/** The parameter and result types of a method, spaces removed: `['context.Context', '*pb.GetRequest']`, `['*pb.Order', 'error']`. */
+function signatureTypes(method: SyntaxNode, field: 'parameters' | 'result'): string[] {
+  const list = method.childForFieldName(field);
+  if (!list) return [];
+  if (list.type !== 'parameter_list') return [list.text.replace(/\s+/g, '')];
+  const out: string[] = [];
+  for (const p of list.namedChildren) {
+    if (!p) continue;
+    const type = p.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+    const count = Math.max(1, p.childrenForFieldName('name').length);
+    for (let i = 0; i < count; i++) out.push(type);
+  }
+  return out;
+}
+
+/**
+ * A service method by the generated code's own naming, when no registration or embedding in this file says which
+ * type serves (the struct often lives in another file of the package): streaming `M(req *pb.MRequest, stream
+ * pb.Service_MServer) error` names the service; unary `M(ctx context.Context, req *pb.MRequest) (*pb.MResponse,
+ * error)` does not, so its name matches any service.
+ */
+function rpcByConvention(method: SyntaxNode, name: string): { service: string | undefined; streaming: boolean } | undefined {
+  const params = signatureTypes(method, 'parameters');
+  const results = signatureTypes(method, 'result');
+  const q = '(?:[A-Za-z_]\\w*\\.)?';
+  const pkg = '[A-Za-z_]\\w*\\.';
+  const stream = new RegExp(`^${q}(\\w+)_${name}Server$`).exec(params[params.length - 1] ?? '');
+  if (stream && results.length === 1 && results[0] === 'error') return { service: stream[1], streaming: true };
+  const unary =
+    params.length === 2 &&
+    /^(?:context\.)?Context$/.test(params[0]!) &&
+    // The messages come from the generated package: same-package types of that shape are internal.
+    new RegExp(`^\\*${pkg}${name}Request$`).test(params[1]!) &&
+    results.length === 2 &&
+    new RegExp(`^\\*${pkg}${name}Response$`).test(results[0]!) &&
+    results[1] === 'error';
+  return unary ? { service: undefined, streaming: false } : undefined;
+}
+
 export function findGrpcServices(file: GoFile, emit: GoEmit): void {
   const byType = servicesByType(file);
-  if (byType.size === 0) return;
   for (const methods of file.methodsByName.values()) {
     for (const m of methods) {
       const type = receiverTypeOf(m)?.name;
       const services = type ? byType.get(type) : undefined;
+      const methodName = m.childForFieldName('name')?.text;
+      if (!services && methodName && /^[A-Z]/.test(methodName)) {
+        const conv = rpcByConvention(m, methodName);
+        const target = conv ? declarationTarget(m, file) : undefined;
+        if (conv && target) {
+          const spanName: SpanNameMatcher = conv.service
+            ? grpcSpanName([conv.service], methodName)
+            : { kind: 'pattern', regex: `^(?:[A-Za-z_][A-Za-z0-9_]*\\.)*[A-Za-z_][A-Za-z0-9_]*/${escapeRegex(methodName)}$`, display: `{package.Service}/${methodName}` };
+          // A unary method of this shape may also be a client wrapper, whose spans are client spans of that name.
+          emit(target, spanName, 'route', { ...(conv.service ? { spanKind: 'server' as const } : {}) });
+        }
+        continue;
+      }
       if (!services || !looksLikeRpcHandler(m)) continue;
       const target = declarationTarget(m, file);
-      const methodName = m.childForFieldName('name')?.text;
       if (!target || !methodName) continue;
       const list = [...services].sort();
       emit(target, grpcSpanName(list, methodName), 'route', {

@@ -11,7 +11,7 @@ import type { GoFile } from './goFile';
 import { functionTargetOf, runtimeNameOf, type GoFunctionTarget } from './goFunctions';
 import { spanNameOf, staticString } from './goNames';
 import { formattedSpanName, handlerChain, isOtelhttp, methodOnlyServerSpanName, otelhttpImport, type HandlerChain, type OtelhttpWrap } from './goOtelhttp';
-import { argumentsOf, calleeOf, compactText } from './goSyntax';
+import { argumentsOf, calleeOf, compactText, unparen } from './goSyntax';
 
 /** `[METHOD ][HOST]/PATH` (net/http ServeMux patterns, Go 1.22). */
 const servemuxPattern = /^(?:([A-Z]+)\s+)?([^\s/]*)(\/\S*)$/;
@@ -65,17 +65,21 @@ function routeNames(method: string, route: string, pattern: string | undefined, 
 export function findHttpRoutes(file: GoFile, assigned: Map<number, GoFunctionTarget>, emit: GoEmit): void {
   const consumed = new Set<number>();
   const importsHttp = file.importsPath(isHttpImport);
-  // `otelhttp.NewHandler(mux, "op", …)`: wrappers of a whole mux, by the mux's source text.
+  // `otelhttp.NewHandler(mux, "op", …)`: wrappers of a whole mux, by the mux's source text (through
+  // `handler := http.Handler(mux)` conversions and middlewares).
   const muxWraps = new Map<string, OtelhttpWrap[]>();
   for (const call of file.calls('NewHandler')) {
     const callee = calleeOf(call);
     const args = argumentsOf(call);
     if (!isOtelhttp(file, callee) || !args[0]) continue;
-    const key = compactText(args[0]);
-    const list = muxWraps.get(key) ?? [];
-    list.push({ call, operation: args[1], options: args.slice(2) });
-    muxWraps.set(key, list);
+    for (const key of wrappedNames(args[0], file)) {
+      const list = muxWraps.get(key) ?? [];
+      list.push({ call, operation: args[1], options: args.slice(2) });
+      muxWraps.set(key, list);
+    }
   }
+  // A file that uses otelhttp shows which muxes it instruments; elsewhere the wrapping is out of sight.
+  const onlyWrapped = file.importsPath((p) => p === otelhttpImport);
 
   for (const call of [...file.calls('HandleFunc'), ...file.calls('Handle')]) {
     const callee = calleeOf(call);
@@ -88,9 +92,11 @@ export function findHttpRoutes(file: GoFile, assigned: Map<number, GoFunctionTar
     const chain = handlerChain(args[args.length - 1]!, file);
     for (const id of chain.consumed) consumed.add(id);
     if (!chain.fn) continue;
+    const outerWraps = muxWraps.get(compactText(callee.operand)) ?? [];
+    if (onlyWrapped && chain.wraps.length === 0 && outerWraps.length === 0 && !isPackageLevelMux(callee.operand, file)) continue;
     const method = m[1] ?? gorillaMethod(call, file) ?? 'ALL';
     const route = m[3]!;
-    const names = routeNames(method, route, patternText, chain, muxWraps.get(compactText(callee.operand)) ?? [], file);
+    const names = routeNames(method, route, patternText, chain, outerWraps, file);
     if (!names) continue;
     const routeInfo: RouteInfo = { framework: 'net/http', method, path: route };
     const target = handlerTarget(chain.fn, `handler for ${method === 'ALL' ? '*' : method} ${route}`, file, assigned);
@@ -98,6 +104,26 @@ export function findHttpRoutes(file: GoFile, assigned: Map<number, GoFunctionTar
   }
 
   findStandaloneWrappers(file, consumed, assigned, emit);
+}
+
+/** The names an expression wrapped by otelhttp stands for: `mux`, and `mux` again behind `h := http.Handler(mux)`. */
+function wrappedNames(expr: SyntaxNode, file: GoFile, depth = 0): string[] {
+  const e = unparen(expr);
+  const out = [compactText(e)];
+  if (depth > 5) return out;
+  if (e.type === 'identifier') {
+    const value = file.bindingOf(e.text, e)?.value;
+    if (value) out.push(...wrappedNames(value, file, depth + 1));
+  } else if (e.type === 'call_expression') {
+    const args = argumentsOf(e);
+    if (args.length > 0) out.push(...wrappedNames(args[args.length - 1]!, file, depth + 1));
+  }
+  return out;
+}
+
+/** `http.HandleFunc` registers on http.DefaultServeMux, which `ListenAndServe(addr, otelhttp.NewHandler(http.DefaultServeMux, …))` wraps. */
+function isPackageLevelMux(operand: SyntaxNode, file: GoFile): boolean {
+  return operand.type === 'identifier' && file.isPackage(operand.text, (p) => p === 'net/http', 'http') && [...file.calls('NewHandler')].some((c) => /DefaultServeMux/.test(argumentsOf(c)[0]?.text ?? ''));
 }
 
 /** otelhttp wrappers that are not a route's handler here: their span covers the wrapped function. */

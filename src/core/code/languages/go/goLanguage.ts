@@ -22,7 +22,7 @@ export function findGoInstrumentedFunctions(grammar: LoadedGrammar, text: string
       findGinRoutes(file, assigned, findings.emit);
       findGrpcServices(file, findings.emit);
     }
-    findSpanStarts(file, assigned, findings.emit);
+    findSpanStarts(file, assigned, findings.emit, grammar);
     return findings.sorted();
   });
 }

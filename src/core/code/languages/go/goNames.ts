@@ -3,6 +3,7 @@
 // cannot tell (a parameter, another package's constant, a call) is a run-time part: the name becomes a pattern, or
 // nothing when no fixed text is left.
 import { partsOfPrintfFormat, type SpanNamePart } from '../../instrumented/spanNameFromParts';
+import { escapeRegex } from '../../instrumented/spanNameMatcher';
 import type { SpanNameMatcher } from '../../instrumented/types';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { GoFile } from './goFile';
@@ -27,6 +28,7 @@ export function nameParts(expr: SyntaxNode, file: GoFile, env?: NameEnvironment,
   if (literal !== undefined) return [{ known: true, text: literal }];
   switch (e.type) {
     case 'identifier': {
+      // A value chosen in branches is a run-time part here (spanNameOf handles a whole name that is one).
       const value = file.bindingOf(e.text, e)?.value;
       // A binding's value is evaluated where it was written: formatter parameters do not reach it.
       return value ? nameParts(value, file, undefined, depth + 1) : unknown(e);
@@ -80,7 +82,21 @@ export function staticString(expr: SyntaxNode, file: GoFile, env?: NameEnvironme
   return parts.every((p) => p.known) ? parts.map((p) => (p.known ? p.text : '')).join('') : undefined;
 }
 
-/** Exact, a pattern for run-time parts, or undefined when no fixed text is known (no lens then). */
+/**
+ * Exact, a pattern for run-time parts, or undefined when no fixed text is known (no lens then). A variable set
+ * to one of several constants in branches (`switch { case …: key = "union" … }`) gives the alternation of them.
+ */
 export function spanNameOf(expr: SyntaxNode, file: GoFile, env?: NameEnvironment): SpanNameMatcher | undefined {
+  const e = unparen(expr);
+  if (e.type === 'identifier' && !env?.has(e.text)) {
+    const branches = file.bindingOf(e.text, e)?.branchValues;
+    if (branches) {
+      const values = branches.map((v) => (v ? staticString(v, file) : undefined));
+      if (values.length === 0 || values.some((v) => v === undefined || v === '')) return undefined;
+      const unique = [...new Set(values as string[])];
+      if (unique.length === 1) return { kind: 'exact', name: unique[0]! };
+      return { kind: 'pattern', regex: `^(?:${unique.map(escapeRegex).join('|')})$`, display: unique.join('|') };
+    }
+  }
   return meaningfulSpanName(nameParts(expr, file, env));
 }

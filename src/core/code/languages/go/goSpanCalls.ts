@@ -5,11 +5,13 @@
 // receiver is a tracer by what the file says (a `.Tracer(…)` call, a variable or field assigned one, a name
 // containing "tracer") or when the second value it returns is ended with `.End()` in the same function.
 import type { SpanKindName } from '../../instrumented/types';
-import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import type { SpanNamePart } from '../../instrumented/spanNameFromParts';
+import type { LoadedGrammar, SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { GoEmit } from './goEmit';
 import type { GoFile } from './goFile';
 import { enclosingTarget, type GoFunctionTarget } from './goFunctions';
-import { spanNameOf, staticString } from './goNames';
+import { nameParts, spanNameOf, staticString } from './goNames';
+import { meaningfulSpanName } from './goSpanNames';
 import { argumentsOf, assignedName, calleeOf, enclosingFunctionNode, lastName, unparen } from './goSyntax';
 
 const spanKinds: Readonly<Record<string, SpanKindName>> = {
@@ -97,21 +99,79 @@ function spanKindIn(node: SyntaxNode): SpanKindName | undefined {
   return undefined;
 }
 
-export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
+/**
+ * A function that starts a span named from one of its parameters and hands the span back
+ * (`func startTrace(ctx context.Context, name string) (context.Context, trace.Span) { return tracer.Start(ctx, "mysql."+name) }`):
+ * the span measures its callers' work, so the lens goes on each caller in the file, named from its argument.
+ */
+interface SpanHelper {
+  readonly params: readonly string[];
+  readonly nameExpr: SyntaxNode;
+  readonly tracerName: string | undefined;
+  readonly spanKind: SpanKindName | undefined;
+}
+
+function parameterNames(fn: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    const names = p.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
+    if (names.length === 0) out.push('_');
+    for (const n of names) out.push(n.text);
+  }
+  return out;
+}
+
+function helperOf(call: SyntaxNode, nameExpr: SyntaxNode): { fn: SyntaxNode; params: string[] } | undefined {
+  const fn = enclosingFunctionNode(call);
+  if (!fn || fn.type === 'func_literal' || !/\bSpan\b/.test(fn.childForFieldName('result')?.text ?? '')) return undefined;
+  const params = parameterNames(fn);
+  const used = nameExpr.type === 'identifier' ? [nameExpr] : nameExpr.descendantsOfType('identifier');
+  return used.some((id) => id !== null && params.includes(id.text)) ? { fn, params } : undefined;
+}
+
+export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit, grammar: LoadedGrammar): void {
   const calls = file.calls('Start');
   if (calls.length === 0) return;
   const bindings = tracerBindings(file);
+  const helpers = new Map<string, SpanHelper>();
   for (const call of calls) {
     const callee = calleeOf(call);
     const args = argumentsOf(call);
     if (!callee?.operand || args.length < 2) continue;
     const tracer = tracerOf(callee.operand, file, bindings);
     if (!tracer.isTracer && !spanIsEnded(call)) continue;
-    const spanName = spanNameOf(args[1]!, file);
+    const nameExpr = args[1]!;
+    const spanKind = spanKindOf(args.slice(2), file);
+    const helper = helperOf(call, nameExpr);
+    const helperName = helper?.fn.childForFieldName('name')?.text;
+    if (helper && helperName) {
+      helpers.set(helperName, { params: helper.params, nameExpr, tracerName: tracer.name, spanKind });
+      continue;
+    }
+    const spanName = spanNameOf(nameExpr, file);
     if (!spanName) continue;
-    emit(enclosingTarget(call, file, assigned), spanName, 'startSpan', {
-      tracerName: tracer.name,
-      spanKind: spanKindOf(args.slice(2), file),
+    emit(enclosingTarget(call, file, assigned), spanName, 'startSpan', { tracerName: tracer.name, spanKind });
+  }
+  if (helpers.size > 0) findHelperCalls(file, grammar, helpers, assigned, emit);
+}
+
+function findHelperCalls(file: GoFile, grammar: LoadedGrammar, helpers: ReadonlyMap<string, SpanHelper>, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
+  const names = [...helpers.keys()].map((n) => n.replace(/[^\w]/g, '')).join('|');
+  const query = grammar.query(`((call_expression function: [(identifier) @f (selector_expression field: (field_identifier) @f)]) @call (#match? @f "^(${names})$"))`);
+  for (const cap of query.captures(file.tree.rootNode)) {
+    if (cap.name !== 'call') continue;
+    const call = cap.node;
+    const helper = helpers.get(calleeOf(call)?.name ?? '');
+    if (!helper) continue;
+    const args = argumentsOf(call);
+    const env = new Map<string, SpanNamePart[]>();
+    helper.params.forEach((p, i) => {
+      const arg = args[i];
+      if (arg && p !== '_') env.set(p, nameParts(arg, file));
     });
+    const spanName = meaningfulSpanName(nameParts(helper.nameExpr, file, env));
+    if (!spanName) continue;
+    emit(enclosingTarget(call, file, assigned), spanName, 'startSpan', { tracerName: helper.tracerName, spanKind: helper.spanKind });
   }
 }

@@ -126,4 +126,27 @@ describe('Go lenses: gRPC services (otelgrpc)', () => {
     const text = goFile(['type repo struct{}', 'func (r *repo) Get(ctx context.Context, id string) (*Order, error) { return nil, nil }'].join('\n'), pbImports);
     assert.deepEqual(await findGo(text), []);
   });
+
+  it('knows RPC methods by the generated naming when the serving type is declared in another file', async () => {
+    const text = goFile(
+      [
+        'func (s *Server) Check(ctx context.Context, req *fgapb.CheckRequest) (*fgapb.CheckResponse, error) { return nil, nil }',
+        'func (s *Server) StreamedList(req *fgapb.StreamedListRequest, srv fgapb.OpenFGAService_StreamedListServer) error { return nil }',
+        // Same-package types of that shape are internal calls, not RPCs.
+        'func (c *Checker) Resolve(ctx context.Context, req *ResolveRequest) (*ResolveResponse, error) { return nil, nil }',
+        'func (s *Server) Other(ctx context.Context, req *fgapb.CheckRequest) (*fgapb.CheckResponse, error) { return nil, nil }',
+      ].join('\n'),
+      pbImports,
+    );
+    const found = await findGo(text);
+    assert.deepEqual(
+      found.map((f) => [f.functionName, describeSpanNameMatcher(f.spanName), f.spanKind]),
+      [
+        ['Server.Check', '{package.Service}/Check', undefined],
+        ['Server.StreamedList', '{package.}OpenFGAService/StreamedList', 'server'],
+      ],
+    );
+    assert.ok(matches(found[0]!.spanName, 'openfga.v1.OpenFGAService/Check'));
+    assert.ok(!matches(found[0]!.spanName, 'openfga.v1.OpenFGAService/CheckAll'));
+  });
 });

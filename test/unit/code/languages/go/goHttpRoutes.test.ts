@@ -6,6 +6,8 @@ import { describeSpanNameMatcher } from '../../../../../src/core/code/instrument
 import { findGo, goFile, matches } from './goTestSupport';
 
 const httpImports = ['context', 'net/http', 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp'];
+/** A routes file that does not wire otelhttp itself (main.go wraps the mux elsewhere). */
+const routeImports = ['context', 'net/http'];
 const handlers = [
   'func getUser(w http.ResponseWriter, r *http.Request) {}',
   'func listOrders(w http.ResponseWriter, r *http.Request) {}',
@@ -17,7 +19,7 @@ const view = async (text: string): Promise<Array<[string, string, string[]]>> =>
 
 describe('Go lenses: net/http and otelhttp', () => {
   it('names a Go 1.22 pattern route METHOD /route, with the raw-path form as an alternative', async () => {
-    const text = goFile(['func routes(mux *http.ServeMux) {', '\tmux.HandleFunc("GET /users/{id}", getUser)', '}', handlers].join('\n'), httpImports);
+    const text = goFile(['func routes(mux *http.ServeMux) {', '\tmux.HandleFunc("GET /users/{id}", getUser)', '}', handlers].join('\n'), routeImports);
     const found = await findGo(text);
     assert.equal(found.length, 1);
     const f = found[0]!;
@@ -38,7 +40,7 @@ describe('Go lenses: net/http and otelhttp', () => {
         '}',
         handlers,
       ].join('\n'),
-      httpImports,
+      routeImports,
     );
     const found = await findGo(text);
     assert.deepEqual(
@@ -65,7 +67,7 @@ describe('Go lenses: net/http and otelhttp', () => {
         '\t})',
         '}',
       ].join('\n'),
-      [...httpImports, 'go.opentelemetry.io/otel'],
+      [...routeImports, 'go.opentelemetry.io/otel'],
     );
     const found = await findGo(text);
     assert.deepEqual(
@@ -90,7 +92,7 @@ describe('Go lenses: net/http and otelhttp', () => {
         '}',
         handlers,
       ].join('\n'),
-      httpImports,
+      routeImports,
     );
     assert.deepEqual(await view(text), [
       ['API.get', 'GET /items/{id}', ['GET /items/{id}']],
@@ -196,6 +198,31 @@ describe('Go lenses: net/http and otelhttp', () => {
     // Without net/http, `bus.HandleFunc("/topic", h)` is not a route (unless the pattern names a method).
     const bus = goFile(['func wire() {', '\tbus.HandleFunc("/orders", onOrder)', '}', 'func onOrder(m Msg) {}'].join('\n'), ['example.com/bus']);
     assert.deepEqual(await findGo(bus), []);
+  });
+
+  it('in a file that wires otelhttp, counts only routes of muxes it wraps (directly, via http.Handler(mux), or the default mux)', async () => {
+    const text = goFile(
+      [
+        'func main() {',
+        '\tapi := http.NewServeMux()',
+        '\tapi.HandleFunc("GET /users/{id}", getUser)',
+        '\thandler := http.Handler(api)',
+        '\thandler = otelhttp.NewHandler(handler, "api")',
+        '\tadmin := http.NewServeMux()',
+        '\tadmin.HandleFunc("GET /orders", listOrders)',
+        '\thttp.HandleFunc("POST /orders", createOrder)',
+        '\tgo http.ListenAndServe(":9090", admin)',
+        '\thttp.ListenAndServe(":8080", otelhttp.NewHandler(http.DefaultServeMux, "default"))',
+        '\t_ = handler',
+        '}',
+        handlers,
+      ].join('\n'),
+      httpImports,
+    );
+    assert.deepEqual((await view(text)).map((v) => v.slice(0, 2)), [
+      ['getUser', 'GET /users/{id}'],
+      ['createOrder', 'POST /orders'],
+    ]);
   });
 
   it('leaves routes out with routes: false', async () => {

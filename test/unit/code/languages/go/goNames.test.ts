@@ -116,4 +116,62 @@ describe('Go lenses: span names', () => {
     );
     assert.deepEqual(await lensNames(text), [['F', 'orders.{op}']]);
   });
+
+  it('gives a name set in switch branches the alternation of its values, and no lens when one branch is unknown', async () => {
+    const text = goFile(
+      [
+        'func Reduce(ctx context.Context, op int, other string) {',
+        '\tvar key string',
+        '\tswitch op {',
+        '\tcase 1:',
+        '\t\tkey = "union"',
+        '\tcase 2:',
+        '\t\tkey = "intersection"',
+        '\t}',
+        '\t_, span := tracer.Start(ctx, key)',
+        '\tdefer span.End()',
+        '}',
+        'func Mixed(ctx context.Context, other string) {',
+        '\tkey := "fixed"',
+        '\tif other != "" {',
+        '\t\tkey = other',
+        '\t}',
+        '\t_, span := tracer.Start(ctx, key)',
+        '\tdefer span.End()',
+        '}',
+      ].join('\n'),
+    );
+    const found = await findGo(text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.functionName, 'Reduce');
+    assert.ok(matches(found[0]!.spanName, 'union') && matches(found[0]!.spanName, 'intersection') && !matches(found[0]!.spanName, 'exclusion'));
+  });
+
+  it('puts spans of a same-file helper that starts a span from its name parameter on the helper\'s callers', async () => {
+    const text = goFile(
+      [
+        'func startTrace(ctx context.Context, name string) (context.Context, trace.Span) {',
+        '\treturn tracer.Start(ctx, "mysql."+name)',
+        '}',
+        'func (s *Store) Read(ctx context.Context) error {',
+        '\tctx, span := startTrace(ctx, "Read")',
+        '\tdefer span.End()',
+        '\treturn nil',
+        '}',
+        'func (s *Store) span(ctx context.Context, op string) (context.Context, trace.Span) {',
+        '\tctx, sp := tracer.Start(ctx, op)',
+        '\treturn ctx, sp',
+        '}',
+        'func (s *Store) Write(ctx context.Context) {',
+        '\t_, sp := s.span(ctx, "store.write")',
+        '\tdefer sp.End()',
+        '}',
+      ].join('\n'),
+      ['context', 'go.opentelemetry.io/otel/trace'],
+    );
+    assert.deepEqual(await lensNames(text), [
+      ['Store.Read', 'mysql.Read'],
+      ['Store.Write', 'store.write'],
+    ]);
+  });
 });
