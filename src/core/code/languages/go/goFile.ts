@@ -63,6 +63,8 @@ export interface Binding {
 interface LocalBinding extends Binding {
   /** The statement list (or clause) the declaration sits in. */
   readonly container: SyntaxNode | null;
+  /** A declaration (`:=`, `var`, `const`, a parameter), not a plain `=` assignment. */
+  readonly declares: boolean;
 }
 
 /** `go.opentelemetry.io/otel/trace` → `trace`; `gopkg.in/yaml.v3` → `yaml`; `github.com/x/y/v2` → `y`. */
@@ -209,6 +211,15 @@ export class GoFile {
     return declared?.find((b) => b.scope === undefined);
   }
 
+  /** The start of the `:=` or `var` that declared `name` as seen from `use` (a function's own, innermost first). */
+  declarationOf(name: string, use: SyntaxNode): number | undefined {
+    for (let fn = enclosingFunctionNode(use); fn; fn = enclosingFunctionNode(fn)) {
+      const list = this.bindingsIn(fn).get(name)?.filter((b) => b.declares && b.at <= use.startIndex);
+      if (list && list.length > 0) return list[list.length - 1]!.at;
+    }
+    return this.declared.get(name)?.find((b) => b.scope === undefined)?.at;
+  }
+
   /** Declarations made directly in one function (parameters, `:=`, `var`, `=`, `const`); nested literals excluded. */
   private bindingsIn(fn: SyntaxNode): Map<string, LocalBinding[]> {
     let map = this.localBindings.get(fn.id);
@@ -216,10 +227,11 @@ export class GoFile {
     map = new Map();
     let container: SyntaxNode | null = null;
     let end = fn.startIndex;
+    let declares = true;
     const add = (name: string, value: SyntaxNode | undefined, at: number): void => {
       if (name === '_') return;
       const list = map!.get(name);
-      const b = { name, value, at, end: at === fn.startIndex ? at : end, container };
+      const b = { name, value, at, end: at === fn.startIndex ? at : end, container, declares };
       if (list) list.push(b);
       else map!.set(name, [b]);
     };
@@ -237,6 +249,7 @@ export class GoFile {
         if (!decl || enclosingFunctionNode(decl)?.id !== fn.id) continue;
         container = blockOf(decl);
         end = decl.endIndex;
+        declares = decl.type !== 'assignment_statement';
         if (decl.type === 'var_spec' || decl.type === 'const_spec') {
           const values = decl.childForFieldName('value');
           decl.childrenForFieldName('name').forEach((n, i) => {

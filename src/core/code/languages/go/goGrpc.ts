@@ -80,7 +80,10 @@ function looksLikeRpcHandler(method: SyntaxNode): boolean {
   if (!/^[A-Z]/.test(name) || name.startsWith('mustEmbed')) return false;
   const params = method.childForFieldName('parameters')?.text ?? '';
   const result = method.childForFieldName('result')?.text.replace(/\s+/g, '') ?? '';
-  if (/^\(.*context\.Context.*,.*\)$/s.test(params.replace(/\s+/g, ' ')) && /,error\)$/.test(result)) return true;
+  const types = signatureTypes(method, 'parameters');
+  const results = signatureTypes(method, 'result');
+  // Unary: (ctx, *Request) (*Response, error); hooks such as AuthFuncOverride(ctx, string) are not RPCs.
+  if (types.length === 2 && /Context$/.test(types[0]!) && types[1]!.startsWith('*') && results.length === 2 && results[0]!.startsWith('*') && results[1] === 'error') return true;
   return result === 'error' && /Server\b|Stream|StreamingServer\[/.test(params);
 }
 

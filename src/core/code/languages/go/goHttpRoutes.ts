@@ -92,7 +92,7 @@ export function findHttpRoutes(file: GoFile, assigned: Map<number, GoFunctionTar
     const chain = handlerChain(args[args.length - 1]!, file);
     for (const id of chain.consumed) consumed.add(id);
     if (!chain.fn) continue;
-    const outerWraps = muxWraps.get(compactText(callee.operand)) ?? [];
+    const outerWraps = muxWraps.get(receiverKey(unparen(callee.operand), file)) ?? [];
     if (onlyWrapped && chain.wraps.length === 0 && outerWraps.length === 0 && !isPackageLevelMux(callee.operand, file)) continue;
     const method = m[1] ?? gorillaMethod(call, file) ?? 'ALL';
     const route = m[3]!;
@@ -109,7 +109,7 @@ export function findHttpRoutes(file: GoFile, assigned: Map<number, GoFunctionTar
 /** The names an expression wrapped by otelhttp stands for: `mux`, and `mux` again behind `h := http.Handler(mux)`. */
 function wrappedNames(expr: SyntaxNode, file: GoFile, depth = 0): string[] {
   const e = unparen(expr);
-  const out = [compactText(e)];
+  const out = [receiverKey(e, file)];
   if (depth > 5) return out;
   if (e.type === 'identifier') {
     const value = file.bindingOf(e.text, e)?.value;
@@ -119,6 +119,18 @@ function wrappedNames(expr: SyntaxNode, file: GoFile, depth = 0): string[] {
     if (args.length > 0) out.push(...wrappedNames(args[args.length - 1]!, file, depth + 1));
   }
   return out;
+}
+
+/** A receiver's identity: its text, and for a variable where it was declared (two `mux` variables are two muxes). */
+function receiverKey(e: SyntaxNode, file: GoFile): string {
+  if (e.type !== 'identifier') return compactText(e);
+  const b = file.bindingOf(e.text, e);
+  return b ? `${e.text}@${declarationStart(e.text, e, file)}` : e.text;
+}
+
+/** Where the variable a use refers to was first declared in its function (`:=`/`var`), so reassignments keep the key. */
+function declarationStart(name: string, use: SyntaxNode, file: GoFile): number {
+  return file.declarationOf(name, use) ?? -1;
 }
 
 /** `http.HandleFunc` registers on http.DefaultServeMux, which `ListenAndServe(addr, otelhttp.NewHandler(http.DefaultServeMux, …))` wraps. */
