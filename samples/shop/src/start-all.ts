@@ -1,6 +1,7 @@
 /**
  * Starts the whole shop, one process per service (each with its own OpenTelemetry SDK and service name):
- * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), gateway.
+ * queue (broker, not instrumented), inventory, pricing (Go, when it was built), orders, fulfilment (queue consumer),
+ * gateway.
  *
  *   node dist/start-all.js [--base-port 7070]
  *
@@ -8,6 +9,7 @@
  * drained the queue, then inventory and the queue. Every service flushes its spans before it exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 interface ServiceSpec {
@@ -15,16 +17,19 @@ interface ServiceSpec {
   readonly file: string;
   /** Offset from the base port, or undefined for the worker without an HTTP port. */
   readonly portOffset?: number;
+  /** A native binary beside this file (built from another language), started only when it was built. */
+  readonly binary?: { readonly language: string; readonly hint: string };
 }
 
 const START_ORDER: readonly ServiceSpec[] = [
   { name: 'queue', file: 'queue.js', portOffset: 3 },
   { name: 'inventory', file: 'inventory.js', portOffset: 2 },
+  { name: 'pricing', file: process.platform === 'win32' ? 'pricing.exe' : 'pricing', portOffset: 5, binary: { language: 'Go', hint: 'install Go, then npm run build:sample' } },
   { name: 'orders', file: 'orders.js', portOffset: 1 },
   { name: 'fulfilment', file: 'fulfilment.js' },
   { name: 'gateway', file: 'gateway.js', portOffset: 0 },
 ];
-const STOP_ORDER = ['gateway', 'orders', 'fulfilment', 'inventory', 'queue'];
+const STOP_ORDER = ['gateway', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
 
 function basePort(): number {
   const i = process.argv.indexOf('--base-port');
@@ -81,9 +86,16 @@ async function stopAll(code: number): Promise<never> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // The gateway calls the Go pricing service only when it runs.
+  const pricingOn = START_ORDER.some((s) => s.name === 'pricing' && fs.existsSync(path.join(__dirname, s.file))) ? 'on' : 'off';
   for (const spec of START_ORDER) {
-    const child = spawn(process.execPath, [path.join(__dirname, spec.file)], {
-      env: { ...process.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base) },
+    const file = path.join(__dirname, spec.file);
+    if (spec.binary && !fs.existsSync(file)) {
+      console.log(`start-all: skipped ${spec.name} (${spec.binary.language}): not built; ${spec.binary.hint}`);
+      continue;
+    }
+    const child = spawn(spec.binary ? file : process.execPath, spec.binary ? [] : [file], {
+      env: { ...process.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PRICING: pricingOn },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);

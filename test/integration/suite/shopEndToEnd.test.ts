@@ -24,14 +24,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A base port with the next three free too (the shop listens on base..base+3). */
+/** A base port with the shop's ports free too (base..base+3, and base+5 for the Go pricing service). */
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all([0, 1, 2, 3].map((i) => canListen(base + i)));
+    const ok = await Promise.all([0, 1, 2, 3, 5].map((i) => canListen(base + i)));
     if (ok.every(Boolean)) return base;
   }
-  throw new Error('no four consecutive free ports');
+  throw new Error('no free ports for the shop');
 }
 
 function canListen(port: number): Promise<boolean> {

@@ -9,6 +9,8 @@ export const PORTS = {
   orders: base + 1,
   inventory: base + 2,
   queue: base + 3,
+  /** The Go pricing service (samples/shop/go/pricing), when built. */
+  pricing: base + 5,
 } as const;
 
 export function serviceUrl(service: keyof typeof PORTS): string {
