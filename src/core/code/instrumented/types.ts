@@ -49,6 +49,8 @@ export interface RouteInfo {
   readonly method: string;
   /** The full route template as the framework matches it, mount prefixes from the same file included. */
   readonly path: string;
+  /** An array route's paths, each with the mount prefix (`path` is then what the instrumentation records). */
+  readonly arrayPaths?: readonly string[];
 }
 
 export interface InstrumentedFunction extends FunctionLocation {
