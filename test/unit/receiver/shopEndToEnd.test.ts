@@ -44,7 +44,8 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
 
   it('receives exactly the spans the shop produced, with context carried over HTTP and the queue', async () => {
     receiver = await OtlpReceiver.start({ port: 0 });
-    const base = await freePortRange(4);
+    // base..base+3 for the Node services, base+5 for the Go pricing service.
+    const base = await freePortRange(6);
     shop = spawn(process.execPath, [path.join(SHOP, 'dist', 'start-all.js'), '--base-port', String(base)], {
       cwd: SHOP,
       env: {
@@ -71,7 +72,9 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     assert.equal(await exited, 0, shopLog);
 
     const produced = readProducedCounts(countsDir);
-    assert.deepEqual(Object.keys(produced).sort(), ['fulfilment', 'gateway', 'inventory', 'orders']);
+    // The Go pricing service runs when npm run build:sample built it (a Go toolchain was there).
+    const goPricing = fs.existsSync(path.join(SHOP, 'dist', process.platform === 'win32' ? 'pricing.exe' : 'pricing'));
+    assert.deepEqual(Object.keys(produced).sort(), ['fulfilment', 'gateway', 'inventory', 'orders', ...(goPricing ? ['pricing'] : [])]);
     const received = receivedCounts(receiver);
     assert.deepEqual(received, produced);
     for (const [service, names] of Object.entries(report.expectedManualSpans)) {
@@ -120,6 +123,23 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     assert.equal(reports.length, 3);
     assert.ok(reports.every((t) => one(t, 'orders.report').durationUs >= 120_000));
     assert.equal(traces.length, REQUESTS + 9);
+    if (goPricing) {
+      // Products: the gateway's context reaches the Go service (otelhttp extracts it), whose manual spans nest under
+      // its server span; every fifth lookup takes the slow path, four SKUs of 30 ms one after the other.
+      const products = traces.filter((t) => t.spans.some((s) => s.name === 'catalog.list'));
+      assert.equal(products.length, 15);
+      for (const t of products) {
+        const lookup = one(t, 'pricing.lookup');
+        const server = parentOf(t, lookup);
+        assert.equal(server.name, 'GET /prices');
+        assert.equal(server.service, 'pricing');
+        assert.equal(server.kind, SpanKind.SERVER);
+        assert.equal(parentOf(t, server).service, 'gateway');
+      }
+      const recomputes = products.flatMap((t) => t.spans.filter((s) => s.name === 'pricing.recompute'));
+      assert.equal(recomputes.length, 3);
+      assert.ok(recomputes.every((r) => r.durationUs >= 120_000));
+    }
   });
 });
 
