@@ -1,10 +1,13 @@
-// One parsed Go file, indexed by a single tree-sitter query: the package name, imports, functions, constants and
-// the (few) calls the rules look at. Everything else is looked up on demand in the function that needs it, so a
-// large file costs one parse and one query run, not a walk of every node in JavaScript.
-import type { LoadedGrammar, SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
-import { calleeOf, enclosingFunctionNode } from './goSyntax';
+// One parsed Go file, indexed without walking every node: the top level (package name, imports, functions,
+// constants, package variables, struct types) from the root's own children, and the few calls the rules look at
+// and the function literals found by their text, each confirmed by the tree at that offset (a hit inside a
+// comment or a string is some other node there and is dropped). A whole-tree walk, even a tree-sitter query's,
+// costs a large share of a parse on a big file; these lookups cost little more than the hits they find. Everything
+// else is looked up on demand in the function that needs it.
+import type { SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
+import { calleeOf, endOf, resetSyntaxMemo, typeOf } from './goSyntax';
 
-/** Calls the Go rules examine, by the called method's name (the query keeps only these). */
+/** Calls the Go rules examine, by the called method's name. */
 const interestingCallNames = [
   'Start',
   'Tracer',
@@ -30,19 +33,20 @@ const interestingCallNames = [
   'Match',
 ];
 
-export const goIndexQuery = `
-(package_clause (package_identifier) @package)
-(import_spec) @import
-(function_declaration) @function
-(method_declaration) @function
-(func_literal) @literal
-(const_spec) @const
-(source_file (var_declaration (var_spec) @var))
-(source_file (var_declaration (var_spec_list (var_spec) @var)))
-(type_spec name: (type_identifier) type: (struct_type)) @struct
-((call_expression function: (selector_expression field: (field_identifier) @callName)) @call
-  (#match? @callName "^(${interestingCallNames.join('|')}|Register[A-Za-z0-9_]+Server)$"))
-`;
+/** `x.Name(` for the names above (the selector may break after the dot, as Go allows). */
+const interestingCall = new RegExp(`\\.\\s*(${interestingCallNames.join('|')}|Register[A-Za-z0-9_]+Server)\\s*\\(`, 'g');
+const funcKeyword = /\bfunc\s*\(/g;
+
+/**
+ * The call expression whose callee ends in the name at `nameStart` and whose argument list opens at `paren`: the
+ * smallest named node holding both is that call when there is one (anything else: a comment, a string, a type).
+ */
+export function callAt(root: SyntaxNode, nameStart: number, paren: number): SyntaxNode | undefined {
+  const node = root.namedDescendantForIndex(nameStart, paren + 1);
+  if (!node || typeOf(node) !== 'call_expression') return undefined;
+  const args = node.childForFieldName('arguments');
+  return args && args.startIndex === paren ? node : undefined;
+}
 
 /** A name declared in a scope: a constant, a variable, a parameter (value unknown) or a function literal. */
 export interface Binding {
@@ -88,54 +92,96 @@ export class GoFile {
   readonly functionsByName = new Map<string, SyntaxNode>();
   /** Method declarations by method name (several types may have one). */
   readonly methodsByName = new Map<string, SyntaxNode[]>();
-  /** Constants and package-level variables: name → bindings (the scope is the enclosing function, if any). */
-  private readonly declared = new Map<string, Array<Binding & { scope: number | undefined }>>();
+  /** Package-level constants and variables: name → bindings (a function's own are in `bindingsIn`). */
+  private readonly declared = new Map<string, Binding[]>();
   private readonly localBindings = new Map<number, Map<string, LocalBinding[]>>();
 
   constructor(
     readonly tree: SyntaxTree,
     readonly text: string,
-    grammar: LoadedGrammar,
   ) {
-    const query = grammar.query(goIndexQuery);
-    for (const cap of query.captures(tree.rootNode)) {
-      const node = cap.node;
-      switch (cap.name) {
-        case 'package':
-          this.packageName = node.text;
-          break;
-        case 'import':
-          this.addImport(node);
-          break;
-        case 'function':
-          this.addFunction(node);
-          break;
-        case 'literal':
-          this.literals.push(node);
-          break;
-        case 'const':
-        case 'var':
-          this.addSpec(node);
-          break;
-        case 'struct':
-          this.structs.push(node);
-          break;
-        case 'call': {
-          const name = calleeOf(node)?.name;
-          if (!name) break;
-          const list = this.callsByName.get(name);
-          if (list) list.push(node);
-          else this.callsByName.set(name, [node]);
-          break;
+    resetSyntaxMemo();
+    this.indexTopLevel(tree.rootNode);
+    const root = tree.rootNode;
+    for (const m of text.matchAll(interestingCall)) {
+      const name = m[1]!;
+      const nameStart = m.index + m[0].indexOf(name, 1);
+      const call = callAt(root, nameStart, m.index + m[0].length - 1);
+      if (!call || calleeOf(call)?.name !== name || typeOf(call.childForFieldName('function') ?? call) !== 'selector_expression') continue;
+      const list = this.callsByName.get(name);
+      if (list) list.push(call);
+      else this.callsByName.set(name, [call]);
+    }
+    for (const m of text.matchAll(funcKeyword)) {
+      const node = root.namedDescendantForIndex(m.index, m.index + 4);
+      if (node && node.startIndex === m.index && typeOf(node) === 'func_literal') this.literals.push(node);
+    }
+  }
+
+  /** The root's children: Go declares functions, methods, types, constants and package variables only there. */
+  private indexTopLevel(root: SyntaxNode): void {
+    const cursor = root.walk();
+    try {
+      if (!cursor.gotoFirstChild()) return;
+      do {
+        switch (cursor.nodeType) {
+          case 'package_clause': {
+            const name = cursor.currentNode.namedChildren.find((c) => c?.type === 'package_identifier');
+            if (name) this.packageName = name.text;
+            break;
+          }
+          case 'import_declaration':
+            for (const spec of cursor.currentNode.descendantsOfType('import_spec')) if (spec) this.addImport(spec);
+            break;
+          case 'function_declaration':
+          case 'method_declaration':
+            this.addFunction(cursor.currentNode);
+            break;
+          case 'const_declaration':
+            for (const spec of cursor.currentNode.namedChildren) if (spec?.type === 'const_spec') this.addSpec(spec);
+            break;
+          case 'var_declaration':
+            // `var x = …` or `var ( … )`: the specs themselves, not those inside a function literal they assign.
+            for (const child of cursor.currentNode.namedChildren) {
+              if (child?.type === 'var_spec') this.addSpec(child);
+              else if (child?.type === 'var_spec_list') for (const spec of child.namedChildren) if (spec?.type === 'var_spec') this.addSpec(spec);
+            }
+            break;
+          case 'type_declaration':
+            for (const spec of cursor.currentNode.namedChildren) {
+              if (spec?.type === 'type_spec' && spec.childForFieldName('type')?.type === 'struct_type') this.structs.push(spec);
+            }
+            break;
+          default:
+            break;
         }
-        default:
-          break;
-      }
+      } while (cursor.gotoNextSibling());
+    } finally {
+      cursor.delete();
     }
   }
 
   calls(name: string): readonly SyntaxNode[] {
     return this.callsByName.get(name) ?? [];
+  }
+
+  /**
+   * The nearest function (declaration, method or literal) around `node`, not `node` itself: the innermost
+   * indexed function whose range holds it, found by binary search (asking the tree for parents costs a descent
+   * from the root at every step). A node with exactly a function's range is that function or holds it.
+   */
+  enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+    const start = node.startIndex;
+    const end = endOf(node);
+    const holds = (f: SyntaxNode): boolean => f.startIndex <= start && end <= endOf(f) && !(f.startIndex === start && endOf(f) === end);
+    const top = this.functions[lastStartingBy(this.functions, start)];
+    const outer = top && holds(top) ? top : undefined;
+    for (let i = lastStartingBy(this.literals, start); i >= 0; i--) {
+      const literal = this.literals[i]!;
+      if (outer && literal.startIndex < outer.startIndex) break;
+      if (holds(literal)) return literal;
+    }
+    return outer;
   }
 
   private addImport(spec: SyntaxNode): void {
@@ -168,9 +214,8 @@ export class GoFile {
         if (prev.type === 'const_spec') values = prev.childForFieldName('value');
       }
     }
-    const scopeNode = enclosingFunctionNode(spec);
     names.forEach((n, i) => {
-      const binding = { name: n.text, value: values?.namedChild(i) ?? undefined, at: spec.startIndex, end: spec.endIndex, scope: scopeNode?.id };
+      const binding = { name: n.text, value: values?.namedChild(i) ?? undefined, at: spec.startIndex, end: spec.endIndex };
       const list = this.declared.get(n.text);
       if (list) list.push(binding);
       else this.declared.set(n.text, [binding]);
@@ -195,10 +240,10 @@ export class GoFile {
    * (the last one before the use), then constants and package-level variables.
    */
   bindingOf(name: string, use: SyntaxNode): Binding | undefined {
-    for (let fn = enclosingFunctionNode(use); fn; fn = enclosingFunctionNode(fn)) {
+    for (let fn = this.enclosingFunction(use); fn; fn = this.enclosingFunction(fn)) {
       const list = this.bindingsIn(fn).get(name)?.filter((b) => b.end <= use.startIndex || (b.at === fn.startIndex && b.value === undefined));
       if (!list || list.length === 0) continue;
-      const holdsUse = (b: LocalBinding): boolean => b.container === null || (b.container.startIndex <= use.startIndex && use.endIndex <= b.container.endIndex);
+      const holdsUse = (b: LocalBinding): boolean => b.container === null || (b.container.startIndex <= use.startIndex && endOf(use) <= endOf(b.container));
       // The last binding whose block holds the use is the one that reaches it, unless branches assign again after it.
       let reaching: LocalBinding | undefined;
       for (const b of list) if (holdsUse(b) && (!reaching || b.at >= reaching.at)) reaching = b;
@@ -208,16 +253,16 @@ export class GoFile {
       return { name, value: undefined, at: last.at, end: last.end, branchValues: [...(reaching?.value ? [reaching.value] : []), ...branches.map((b) => b.value)] };
     }
     const declared = this.declared.get(name);
-    return declared?.find((b) => b.scope === undefined);
+    return declared?.[0];
   }
 
   /** The start of the `:=` or `var` that declared `name` as seen from `use` (a function's own, innermost first). */
   declarationOf(name: string, use: SyntaxNode): number | undefined {
-    for (let fn = enclosingFunctionNode(use); fn; fn = enclosingFunctionNode(fn)) {
+    for (let fn = this.enclosingFunction(use); fn; fn = this.enclosingFunction(fn)) {
       const list = this.bindingsIn(fn).get(name)?.filter((b) => b.declares && b.at <= use.startIndex);
       if (list && list.length > 0) return list[list.length - 1]!.at;
     }
-    return this.declared.get(name)?.find((b) => b.scope === undefined)?.at;
+    return this.declared.get(name)?.[0]?.at;
   }
 
   /** Declarations made directly in one function (parameters, `:=`, `var`, `=`, `const`); nested literals excluded. */
@@ -246,7 +291,7 @@ export class GoFile {
     const body = fn.childForFieldName('body');
     if (body) {
       for (const decl of body.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec', 'const_spec', 'range_clause'])) {
-        if (!decl || enclosingFunctionNode(decl)?.id !== fn.id) continue;
+        if (!decl || this.enclosingFunction(decl)?.id !== fn.id) continue;
         container = blockOf(decl);
         end = decl.endIndex;
         declares = decl.type !== 'assignment_statement';
@@ -277,11 +322,26 @@ export class GoFile {
 
   /** Function literals declared directly in `fn` (not in a nested literal), in source order. */
   literalsDirectlyIn(fn: SyntaxNode | undefined): SyntaxNode[] {
-    if (!fn) return this.literals.filter((l) => enclosingFunctionNode(l) === undefined);
+    if (!fn) return this.literals.filter((l) => this.enclosingFunction(l) === undefined);
     const start = fn.startIndex;
     const end = fn.endIndex;
-    return this.literals.filter((l) => l.id !== fn.id && l.startIndex >= start && l.endIndex <= end && enclosingFunctionNode(l)?.id === fn.id);
+    return this.literals.filter((l) => l.id !== fn.id && l.startIndex >= start && l.endIndex <= end && this.enclosingFunction(l)?.id === fn.id);
   }
+}
+
+/** The index of the last of `nodes` (in source order) starting at or before `index`; -1 when none does. */
+function lastStartingBy(nodes: readonly SyntaxNode[], index: number): number {
+  let lo = 0;
+  let hi = nodes.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid]!.startIndex <= index) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** The statement list, case clause or block a statement belongs to (`if x := …; c {` binds in the if). */

@@ -6,7 +6,7 @@ import type { FunctionLocation } from '../../instrumented/types';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import { functionLocationOf } from '../../treeSitter/syntaxNodes';
 import type { GoFile } from './goFile';
-import { argumentsOf, assignedName, calleeOf, enclosingFunctionNode, unparen } from './goSyntax';
+import { argumentsOf, assignedName, calleeOf, unparen } from './goSyntax';
 
 export interface GoFunctionTarget {
   /** The function (or, for a span at the top level, the declaration holding it). */
@@ -58,7 +58,7 @@ export function declarationTarget(fn: SyntaxNode, file: GoFile): GoFunctionTarge
 /** The runtime name of any function node (declarations, methods, literals). */
 export function runtimeNameOf(fn: SyntaxNode, file: GoFile): string | undefined {
   if (fn.type !== 'func_literal') return declarationTarget(fn, file)?.qualifiedName;
-  const outer = enclosingFunctionNode(fn);
+  const outer = file.enclosingFunction(fn);
   const index = file.literalsDirectlyIn(outer).findIndex((l) => l.id === fn.id) + 1;
   if (index === 0) return undefined;
   if (!outer) return `${file.packageName}.init.func${index}`;
@@ -120,7 +120,7 @@ export function listGoFunctions(file: GoFile): FunctionLocation[] {
  */
 export function enclosingTarget(node: SyntaxNode, file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>): GoFunctionTarget {
   let anonymous: SyntaxNode | undefined;
-  for (let fn = enclosingFunctionNode(node); fn; fn = enclosingFunctionNode(fn)) {
+  for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
     const given = assigned.get(fn.id);
     if (given) return given;
     const named = functionTargetOf(fn, file);
@@ -172,7 +172,7 @@ export function resolveFunctionRef(expr: SyntaxNode, file: GoFile, depth = 0): S
 function operandTypeName(operand: SyntaxNode, file: GoFile): string | undefined {
   const o = unparen(operand);
   if (o.type === 'identifier') {
-    for (let fn = enclosingFunctionNode(o); fn; fn = enclosingFunctionNode(fn)) {
+    for (let fn = file.enclosingFunction(o); fn; fn = file.enclosingFunction(fn)) {
       if (fn.type !== 'method_declaration') continue;
       const param = fn.childForFieldName('receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration');
       if (param?.childForFieldName('name')?.text === o.text) return receiverTypeOf(fn)?.name;

@@ -13,7 +13,7 @@ import { findSpanStarts } from './goSpanCalls';
 
 export function findGoInstrumentedFunctions(grammar: LoadedGrammar, text: string, options: FinderOptions = {}): InstrumentedFunction[] {
   return withTree(grammar, text, (tree) => {
-    const file = new GoFile(tree, text, grammar);
+    const file = new GoFile(tree, text);
     const findings = new GoFindings();
     // Route handlers written inline are named after their route; spans started inside them belong to that target.
     const assigned = new Map<number, GoFunctionTarget>();
@@ -22,13 +22,13 @@ export function findGoInstrumentedFunctions(grammar: LoadedGrammar, text: string
       findGinRoutes(file, assigned, findings.emit);
       findGrpcServices(file, findings.emit);
     }
-    findSpanStarts(file, assigned, findings.emit, grammar);
+    findSpanStarts(file, assigned, findings.emit);
     return findings.sorted();
   });
 }
 
 export function listGoFunctionsIn(grammar: LoadedGrammar, text: string): FunctionLocation[] {
-  return withTree(grammar, text, (tree) => listGoFunctions(new GoFile(tree, text, grammar)));
+  return withTree(grammar, text, (tree) => listGoFunctions(new GoFile(tree, text)));
 }
 
 export async function loadGoLanguage(): Promise<CodeIntelLanguage> {

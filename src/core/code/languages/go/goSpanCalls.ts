@@ -6,13 +6,13 @@
 // containing "tracer") or when the second value it returns is ended with `.End()` in the same function.
 import type { SpanKindName } from '../../instrumented/types';
 import type { SpanNamePart } from '../../instrumented/spanNameFromParts';
-import type { LoadedGrammar, SyntaxNode } from '../../treeSitter/treeSitterRuntime';
+import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { GoEmit } from './goEmit';
-import type { GoFile } from './goFile';
+import { callAt, type GoFile } from './goFile';
 import { enclosingTarget, type GoFunctionTarget } from './goFunctions';
 import { nameParts, spanNameOf, staticString } from './goNames';
 import { meaningfulSpanName } from './goSpanNames';
-import { argumentsOf, assignedName, calleeOf, enclosingFunctionNode, lastName, unparen } from './goSyntax';
+import { argumentsOf, assignedName, calleeOf, lastName, unparen } from './goSyntax';
 
 const spanKinds: Readonly<Record<string, SpanKindName>> = {
   SpanKindInternal: 'internal',
@@ -61,7 +61,7 @@ function tracerOf(receiver: SyntaxNode, file: GoFile, bindings: ReadonlyMap<stri
 }
 
 /** The span variable of `ctx, span := x.Start(…)` is ended (`span.End()`) in the function holding the call. */
-function spanIsEnded(call: SyntaxNode): boolean {
+function spanIsEnded(call: SyntaxNode, file: GoFile): boolean {
   const parent = call.parent;
   const statement = parent?.type === 'expression_list' ? parent.parent : undefined;
   if (!statement || (statement.type !== 'short_var_declaration' && statement.type !== 'assignment_statement' && statement.type !== 'var_spec')) return false;
@@ -69,7 +69,7 @@ function spanIsEnded(call: SyntaxNode): boolean {
   const names = left.namedChildren.filter((n) => n?.type === 'identifier');
   const spanVar = names.length === 2 ? names[1]?.text : undefined;
   if (!spanVar || spanVar === '_' || spanVar === 'err') return false;
-  const scope = enclosingFunctionNode(call) ?? statement;
+  const scope = file.enclosingFunction(call) ?? statement;
   return new RegExp(`\\b${spanVar}\\.End\\(`).test(scope.text);
 }
 
@@ -122,15 +122,15 @@ function parameterNames(fn: SyntaxNode): string[] {
   return out;
 }
 
-function helperOf(call: SyntaxNode, nameExpr: SyntaxNode): { fn: SyntaxNode; params: string[] } | undefined {
-  const fn = enclosingFunctionNode(call);
+function helperOf(call: SyntaxNode, nameExpr: SyntaxNode, file: GoFile): { fn: SyntaxNode; params: string[] } | undefined {
+  const fn = file.enclosingFunction(call);
   if (!fn || fn.type === 'func_literal' || !/\bSpan\b/.test(fn.childForFieldName('result')?.text ?? '')) return undefined;
   const params = parameterNames(fn);
   const used = nameExpr.type === 'identifier' ? [nameExpr] : nameExpr.descendantsOfType('identifier');
   return used.some((id) => id !== null && params.includes(id.text)) ? { fn, params } : undefined;
 }
 
-export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit, grammar: LoadedGrammar): void {
+export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
   const calls = file.calls('Start');
   if (calls.length === 0) return;
   const bindings = tracerBindings(file);
@@ -140,10 +140,10 @@ export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFun
     const args = argumentsOf(call);
     if (!callee?.operand || args.length < 2) continue;
     const tracer = tracerOf(callee.operand, file, bindings);
-    if (!tracer.isTracer && !spanIsEnded(call)) continue;
+    if (!tracer.isTracer && !spanIsEnded(call, file)) continue;
     const nameExpr = args[1]!;
     const spanKind = spanKindOf(args.slice(2), file);
-    const helper = helperOf(call, nameExpr);
+    const helper = helperOf(call, nameExpr, file);
     const helperName = helper?.fn.childForFieldName('name')?.text;
     if (helper && helperName) {
       helpers.set(helperName, { params: helper.params, nameExpr, tracerName: tracer.name, spanKind });
@@ -153,15 +153,15 @@ export function findSpanStarts(file: GoFile, assigned: ReadonlyMap<number, GoFun
     if (!spanName) continue;
     emit(enclosingTarget(call, file, assigned), spanName, 'startSpan', { tracerName: tracer.name, spanKind });
   }
-  if (helpers.size > 0) findHelperCalls(file, grammar, helpers, assigned, emit);
+  if (helpers.size > 0) findHelperCalls(file, helpers, assigned, emit);
 }
 
-function findHelperCalls(file: GoFile, grammar: LoadedGrammar, helpers: ReadonlyMap<string, SpanHelper>, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
+function findHelperCalls(file: GoFile, helpers: ReadonlyMap<string, SpanHelper>, assigned: ReadonlyMap<number, GoFunctionTarget>, emit: GoEmit): void {
   const names = [...helpers.keys()].map((n) => n.replace(/[^\w]/g, '')).join('|');
-  const query = grammar.query(`((call_expression function: [(identifier) @f (selector_expression field: (field_identifier) @f)]) @call (#match? @f "^(${names})$"))`);
-  for (const cap of query.captures(file.tree.rootNode)) {
-    if (cap.name !== 'call') continue;
-    const call = cap.node;
+  // `helper(` or `x.helper(`, confirmed by the tree (see callAt): no walk of the whole file.
+  for (const m of file.text.matchAll(new RegExp(`\\b(${names})\\s*\\(`, 'g'))) {
+    const call = callAt(file.tree.rootNode, m.index, m.index + m[0].length - 1);
+    if (!call) continue;
     const helper = helpers.get(calleeOf(call)?.name ?? '');
     if (!helper) continue;
     const args = argumentsOf(call);

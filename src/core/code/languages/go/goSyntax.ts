@@ -4,10 +4,51 @@ import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 /** Nodes that open a function body: the scopes a Go name can be declared in. */
 export const functionNodeTypes: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
+/**
+ * Answers about the nodes of the tree being analysed, kept by node id. Every question to a tree-sitter node is a
+ * call into wasm (a few µs each), and the rules ask the same few nodes the same questions many times. GoFile
+ * starts a new memo for each tree (ids are unique only within one tree); the analysis of a tree is synchronous,
+ * so one memo at a time is enough.
+ */
+class SyntaxMemo {
+  readonly types = new Map<number, string>();
+  readonly ends = new Map<number, number>();
+  readonly callees = new Map<number, Callee | undefined>();
+  readonly args = new Map<number, readonly SyntaxNode[]>();
+  readonly literals = new Map<number, string | undefined>();
+}
+
+let memo = new SyntaxMemo();
+
+/** Forgets every answer: called when a new tree is analysed. */
+export function resetSyntaxMemo(): void {
+  memo = new SyntaxMemo();
+}
+
+/** `node.type`, asked of wasm once per node. */
+export function typeOf(node: SyntaxNode): string {
+  let t = memo.types.get(node.id);
+  if (t === undefined) {
+    t = node.type;
+    memo.types.set(node.id, t);
+  }
+  return t;
+}
+
+/** `node.endIndex`, asked of wasm once per node. */
+export function endOf(node: SyntaxNode): number {
+  let e = memo.ends.get(node.id);
+  if (e === undefined) {
+    e = node.endIndex;
+    memo.ends.set(node.id, e);
+  }
+  return e;
+}
+
 /** `(x)` → `x`. */
 export function unparen(node: SyntaxNode): SyntaxNode {
   let n = node;
-  while (n.type === 'parenthesized_expression') {
+  while (typeOf(n) === 'parenthesized_expression') {
     const inner = n.firstNamedChild;
     if (!inner) break;
     n = inner;
@@ -29,11 +70,19 @@ function unescape(seq: string): string {
 
 /** The text of an interpreted (`"…"`) or raw (`` `…` ``) string literal; undefined for anything else. */
 export function stringLiteralValue(node: SyntaxNode): string | undefined {
-  if (node.type === 'raw_string_literal') {
+  if (memo.literals.has(node.id)) return memo.literals.get(node.id);
+  const value = readStringLiteral(node);
+  memo.literals.set(node.id, value);
+  return value;
+}
+
+function readStringLiteral(node: SyntaxNode): string | undefined {
+  const type = typeOf(node);
+  if (type === 'raw_string_literal') {
     // Carriage returns are discarded from raw strings (the Go spec).
     return node.text.slice(1, -1).replace(/\r/g, '');
   }
-  if (node.type !== 'interpreted_string_literal') return undefined;
+  if (type !== 'interpreted_string_literal') return undefined;
   let out = '';
   for (let i = 0; i < node.namedChildCount; i++) {
     const part = node.namedChild(i);
@@ -51,11 +100,19 @@ export interface Callee {
 }
 
 export function calleeOf(call: SyntaxNode): Callee | undefined {
+  if (memo.callees.has(call.id)) return memo.callees.get(call.id);
+  const callee = readCallee(call);
+  memo.callees.set(call.id, callee);
+  return callee;
+}
+
+function readCallee(call: SyntaxNode): Callee | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   const f = unparen(fn);
-  if (f.type === 'identifier') return { name: f.text, operand: undefined };
-  if (f.type === 'selector_expression') {
+  const type = typeOf(f);
+  if (type === 'identifier') return { name: f.text, operand: undefined };
+  if (type === 'selector_expression') {
     const field = f.childForFieldName('field');
     const operand = f.childForFieldName('operand');
     return field ? { name: field.text, operand: operand ?? undefined } : undefined;
@@ -64,14 +121,13 @@ export function calleeOf(call: SyntaxNode): Callee | undefined {
 }
 
 /** The argument expressions of a call (a trailing `xs...` counts as one). */
-export function argumentsOf(call: SyntaxNode): SyntaxNode[] {
-  const list = call.childForFieldName('arguments');
-  if (!list) return [];
+export function argumentsOf(call: SyntaxNode): readonly SyntaxNode[] {
+  const known = memo.args.get(call.id);
+  if (known) return known;
   const out: SyntaxNode[] = [];
-  for (let i = 0; i < list.namedChildCount; i++) {
-    const a = list.namedChild(i);
-    if (a && a.type !== 'comment') out.push(a);
-  }
+  const list = call.childForFieldName('arguments');
+  for (const a of list?.namedChildren ?? []) if (a && typeOf(a) !== 'comment') out.push(a);
+  memo.args.set(call.id, out);
   return out;
 }
 
