@@ -1,7 +1,7 @@
 /**
  * Starts the whole shop, one process per service (each with its own OpenTelemetry SDK and service name):
- * queue (broker, not instrumented), inventory, pricing (Go, when it was built), orders, fulfilment (queue consumer),
- * gateway.
+ * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), pricing (Go, when it was built),
+ * payments (Java, when java is there and it is built), gateway.
  *
  *   node dist/start-all.js [--base-port 7070]
  *
@@ -11,25 +11,38 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { javaPaymentsCommand, type ExternalCommand } from './lib/javaPayments';
 
 interface ServiceSpec {
   readonly name: string;
   readonly file: string;
   /** Offset from the base port, or undefined for the worker without an HTTP port. */
   readonly portOffset?: number;
-  /** A native binary beside this file (built from another language), started only when it was built. */
-  readonly binary?: { readonly language: string; readonly hint: string };
+  /** A service in another language: its command instead of a file of ours. */
+  readonly external?: ExternalCommand;
 }
 
 const START_ORDER: readonly ServiceSpec[] = [
   { name: 'queue', file: 'queue.js', portOffset: 3 },
   { name: 'inventory', file: 'inventory.js', portOffset: 2 },
-  { name: 'pricing', file: process.platform === 'win32' ? 'pricing.exe' : 'pricing', portOffset: 5, binary: { language: 'Go', hint: 'install Go, then npm run build:sample' } },
   { name: 'orders', file: 'orders.js', portOffset: 1 },
   { name: 'fulfilment', file: 'fulfilment.js' },
   { name: 'gateway', file: 'gateway.js', portOffset: 0 },
 ];
-const STOP_ORDER = ['gateway', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
+const STOP_ORDER = ['gateway', 'payments', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
+
+/** START_ORDER plus the services in other languages whose toolchain is here, each before the gateway; says which it skipped. */
+function startOrder(): ServiceSpec[] {
+  const order = [...START_ORDER];
+  // The Go pricing service is a native binary beside this file (scripts/samples/go.mjs builds it when Go is there).
+  const pricing = path.join(__dirname, process.platform === 'win32' ? 'pricing.exe' : 'pricing');
+  if (!fs.existsSync(pricing)) console.log('start-all: skipping pricing (Go): not built (install Go, then npm run build:sample)');
+  else order.splice(order.length - 1, 0, { name: 'pricing', file: '', portOffset: 5, external: { command: pricing, args: [], env: {} } });
+  const payments = javaPaymentsCommand(path.join(__dirname, '..'));
+  if ('skip' in payments) console.log(`start-all: skipping payments (Java): ${payments.skip}`);
+  else order.splice(order.length - 1, 0, { name: 'payments', file: '', portOffset: 6, external: payments });
+  return order;
+}
 
 function basePort(): number {
   const i = process.argv.indexOf('--base-port');
@@ -86,16 +99,13 @@ async function stopAll(code: number): Promise<never> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  // The gateway calls the Go pricing service only when it runs.
-  const pricingOn = START_ORDER.some((s) => s.name === 'pricing' && fs.existsSync(path.join(__dirname, s.file))) ? 'on' : 'off';
-  for (const spec of START_ORDER) {
-    const file = path.join(__dirname, spec.file);
-    if (spec.binary && !fs.existsSync(file)) {
-      console.log(`start-all: skipped ${spec.name} (${spec.binary.language}): not built; ${spec.binary.hint}`);
-      continue;
-    }
-    const child = spawn(spec.binary ? file : process.execPath, spec.binary ? [] : [file], {
-      env: { ...process.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PRICING: pricingOn },
+  const order = startOrder();
+  const paymentsOn = order.some((s) => s.name === 'payments') ? 'on' : 'off';
+  const pricingOn = order.some((s) => s.name === 'pricing') ? 'on' : 'off';
+  for (const spec of order) {
+    const [command, args] = spec.external ? [spec.external.command, [...spec.external.args]] : [process.execPath, [path.join(__dirname, spec.file)]];
+    const child = spawn(command, args, {
+      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn, SHOP_PRICING: pricingOn },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);
@@ -105,7 +115,8 @@ async function main(): Promise<void> {
         void stopAll(1);
       }
     });
-    if (spec.portOffset !== undefined) await waitForHealth(spec.name, base + spec.portOffset, 20_000);
+    // The JVM and its agent take a few seconds more to start (a Go binary far less, but the same limit does no harm).
+    if (spec.portOffset !== undefined) await waitForHealth(spec.name, base + spec.portOffset, spec.external ? 90_000 : 20_000);
   }
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://localhost:4318';
   console.log(`start-all: the shop is up at http://127.0.0.1:${base} (exporting traces to ${endpoint})`);

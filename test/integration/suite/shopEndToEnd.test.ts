@@ -24,11 +24,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A base port with the shop's ports free too (base..base+3, and base+5 for the Go pricing service). */
+/** A base port with the shop's ports free too (base..base+3, base+5 for the Go pricing service, base+6 for the Java payments service). */
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all([0, 1, 2, 3, 5].map((i) => canListen(base + i)));
+    const ok = await Promise.all([0, 1, 2, 3, 5, 6].map((i) => canListen(base + i)));
     if (ok.every(Boolean)) return base;
   }
   throw new Error('no free ports for the shop');
