@@ -95,6 +95,8 @@ export class GoFile {
   /** Package-level constants and variables: name → bindings (a function's own are in `bindingsIn`). */
   private readonly declared = new Map<string, Binding[]>();
   private readonly localBindings = new Map<number, Map<string, LocalBinding[]>>();
+  private readonly parameterBindings = new Map<number, Map<string, LocalBinding[]>>();
+  private readonly bodyStarts = new Map<number, number>();
 
   constructor(
     readonly tree: SyntaxTree,
@@ -241,7 +243,8 @@ export class GoFile {
    */
   bindingOf(name: string, use: SyntaxNode): Binding | undefined {
     for (let fn = this.enclosingFunction(use); fn; fn = this.enclosingFunction(fn)) {
-      const list = this.bindingsIn(fn).get(name)?.filter((b) => b.end <= use.startIndex || (b.at === fn.startIndex && b.value === undefined));
+      if (!this.namedBetween(name, fn.startIndex, use.startIndex)) continue;
+      const list = this.bindingsIn(fn, name, use.startIndex).get(name)?.filter((b) => b.end <= use.startIndex || (b.at === fn.startIndex && b.value === undefined));
       if (!list || list.length === 0) continue;
       const holdsUse = (b: LocalBinding): boolean => b.container === null || (b.container.startIndex <= use.startIndex && endOf(use) <= endOf(b.container));
       // The last binding whose block holds the use is the one that reaches it, unless branches assign again after it.
@@ -259,15 +262,43 @@ export class GoFile {
   /** The start of the `:=` or `var` that declared `name` as seen from `use` (a function's own, innermost first). */
   declarationOf(name: string, use: SyntaxNode): number | undefined {
     for (let fn = this.enclosingFunction(use); fn; fn = this.enclosingFunction(fn)) {
-      const list = this.bindingsIn(fn).get(name)?.filter((b) => b.declares && b.at <= use.startIndex);
+      if (!this.namedBetween(name, fn.startIndex, use.startIndex)) continue;
+      const list = this.bindingsIn(fn, name, use.startIndex).get(name)?.filter((b) => b.declares && b.at <= use.startIndex);
       if (list && list.length > 0) return list[list.length - 1]!.at;
     }
     return this.declared.get(name)?.[0]?.at;
   }
 
-  /** Declarations made directly in one function (parameters, `:=`, `var`, `=`, `const`); nested literals excluded. */
-  private bindingsIn(fn: SyntaxNode): Map<string, LocalBinding[]> {
-    let map = this.localBindings.get(fn.id);
+  /**
+   * Whether `name` occurs as a whole word in the text from `start` to `end`. A function binds a name (parameter,
+   * `:=`, `var`, assignment) before the use it reaches, so a function whose text before the use never names it
+   * need not have its declarations collected (a walk of its body) at all.
+   */
+  private namedBetween(name: string, start: number, end: number): boolean {
+    const text = this.text;
+    for (let i = text.indexOf(name, start); i >= 0 && i + name.length <= end; i = text.indexOf(name, i + 1)) {
+      if (!isIdentifierChar(text.charCodeAt(i - 1)) && !isIdentifierChar(text.charCodeAt(i + name.length))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The declarations of `fn` that can bind `name` before `before`: only its receiver and parameters when its body
+   * does not name it before there (collecting the body's declarations walks the body).
+   */
+  private bindingsIn(fn: SyntaxNode, name: string, before: number): Map<string, LocalBinding[]> {
+    let bodyStart = this.bodyStarts.get(fn.id);
+    if (bodyStart === undefined) {
+      bodyStart = fn.childForFieldName('body')?.startIndex ?? -1;
+      this.bodyStarts.set(fn.id, bodyStart);
+    }
+    return this.declarationsIn(fn, bodyStart >= 0 && this.namedBetween(name, bodyStart, before));
+  }
+
+  /** Declarations made directly in one function (parameters, then with `withBody` `:=`, `var`, `=`, `const`); nested literals excluded. */
+  private declarationsIn(fn: SyntaxNode, withBody: boolean): Map<string, LocalBinding[]> {
+    const cache = withBody ? this.localBindings : this.parameterBindings;
+    let map = cache.get(fn.id);
     if (map) return map;
     map = new Map();
     let container: SyntaxNode | null = null;
@@ -288,7 +319,7 @@ export class GoFile {
         for (const n of p.childrenForFieldName('name')) if (n) add(n.text, undefined, fn.startIndex);
       }
     }
-    const body = fn.childForFieldName('body');
+    const body = withBody ? fn.childForFieldName('body') : null;
     if (body) {
       for (const decl of body.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec', 'const_spec', 'range_clause'])) {
         if (!decl || this.enclosingFunction(decl)?.id !== fn.id) continue;
@@ -316,7 +347,7 @@ export class GoFile {
         });
       }
     }
-    this.localBindings.set(fn.id, map);
+    cache.set(fn.id, map);
     return map;
   }
 
@@ -327,6 +358,11 @@ export class GoFile {
     const end = fn.endIndex;
     return this.literals.filter((l) => l.id !== fn.id && l.startIndex >= start && l.endIndex <= end && this.enclosingFunction(l)?.id === fn.id);
   }
+}
+
+/** A letter, digit or underscore (any non-ASCII character counts: Go identifiers may be Unicode letters). */
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
 }
 
 /** The index of the last of `nodes` (in source order) starting at or before `index`; -1 when none does. */
