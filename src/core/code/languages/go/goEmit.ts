@@ -1,6 +1,7 @@
 // Collects a file's instrumented functions: one entry per function and span name, sorted by position.
 import { spanNameMatcherKey } from '../../instrumented/spanNameMatcher';
 import type { InstrumentationVia, InstrumentedFunction, RouteInfo, SpanKindName, SpanNameMatcher } from '../../instrumented/types';
+import type { GoFile } from './goFile';
 import { toFunctionLocation, type GoFunctionTarget } from './goFunctions';
 
 export interface GoEmitExtra {
@@ -16,12 +17,14 @@ export class GoFindings {
   private readonly out: InstrumentedFunction[] = [];
   private readonly seen = new Set<string>();
 
+  constructor(private readonly file: GoFile) {}
+
   readonly emit: GoEmit = (target, spanName, via, extra = {}) => {
     const key = `${target.node.startIndex}:${target.name}:${spanNameMatcherKey(spanName)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.out.push({
-      ...toFunctionLocation(target),
+      ...toFunctionLocation(target, this.file),
       spanName,
       alternativeSpanNames: extra.alternatives ?? [],
       via,

@@ -5,7 +5,9 @@
 // costs a large share of a parse on a big file; these lookups cost little more than the hits they find. Everything
 // else is looked up on demand in the function that needs it.
 import type { SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
-import { calleeOf, endOf, resetSyntaxMemo, typeOf } from './goSyntax';
+import type { Position } from '../../../model/textRange';
+import type { GoFunctionTarget } from './goFunctions';
+import { calleeOf, endOf, rememberType, resetSyntaxMemo, typeOf } from './goSyntax';
 
 /** Calls the Go rules examine, by the called method's name. */
 const interestingCallNames = [
@@ -36,6 +38,8 @@ const interestingCallNames = [
 /** `x.Name(` for the names above (the selector may break after the dot, as Go allows). */
 const interestingCall = new RegExp(`\\.\\s*(${interestingCallNames.join('|')}|Register[A-Za-z0-9_]+Server)\\s*\\(`, 'g');
 const funcKeyword = /\bfunc\s*\(/g;
+/** The name of the function or method declared at an offset: `func Name`, `func (s *T[K]) Name`. */
+const declaredName = /func\s*(?:\([^()]*\)\s*)?([\p{L}_][\p{L}\p{N}_]*)/uy;
 
 /**
  * The call expression whose callee ends in the name at `nameStart` and whose argument list opens at `paren`: the
@@ -94,7 +98,10 @@ export class GoFile {
   readonly methodsByName = new Map<string, SyntaxNode[]>();
   /** Package-level constants and variables: name → bindings (a function's own are in `bindingsIn`). */
   private readonly declared = new Map<string, Binding[]>();
+  /** Lens targets of declarations by node id (goFunctions.declarationTarget fills it). */
+  readonly declarationTargets = new Map<number, GoFunctionTarget | undefined>();
   private readonly localBindings = new Map<number, Map<string, LocalBinding[]>>();
+  private lineStarts: number[] | undefined;
   private readonly parameterBindings = new Map<number, Map<string, LocalBinding[]>>();
   private readonly bodyStarts = new Map<number, number>();
 
@@ -109,7 +116,8 @@ export class GoFile {
       const name = m[1]!;
       const nameStart = m.index + m[0].indexOf(name, 1);
       const call = callAt(root, nameStart, m.index + m[0].length - 1);
-      if (!call || calleeOf(call)?.name !== name || typeOf(call.childForFieldName('function') ?? call) !== 'selector_expression') continue;
+      // A call whose argument list opens right after `.Name` has the selector ending in Name as its function.
+      if (!call || calleeOf(call)?.name !== name) continue;
       const list = this.callsByName.get(name);
       if (list) list.push(call);
       else this.callsByName.set(name, [call]);
@@ -137,7 +145,7 @@ export class GoFile {
             break;
           case 'function_declaration':
           case 'method_declaration':
-            this.addFunction(cursor.currentNode);
+            this.addFunction(cursor.currentNode, cursor.nodeType);
             break;
           case 'const_declaration':
             for (const spec of cursor.currentNode.namedChildren) if (spec?.type === 'const_spec') this.addSpec(spec);
@@ -195,11 +203,15 @@ export class GoFile {
     this.imports.set(alias ?? defaultImportName(path), path);
   }
 
-  private addFunction(fn: SyntaxNode): void {
-    const name = fn.childForFieldName('name')?.text;
+  private addFunction(fn: SyntaxNode, type: string): void {
+    rememberType(fn, type);
+    // The name read from the text (a comment inside the header: from the tree); every fifth line of a Go file
+    // may be a function header, and the text answers without calls into wasm.
+    declaredName.lastIndex = fn.startIndex;
+    const name = declaredName.exec(this.text)?.[1] ?? fn.childForFieldName('name')?.text;
     if (!name) return;
     this.functions.push(fn);
-    if (fn.type === 'function_declaration') this.functionsByName.set(name, fn);
+    if (type === 'function_declaration') this.functionsByName.set(name, fn);
     else {
       const list = this.methodsByName.get(name);
       if (list) list.push(fn);
@@ -267,6 +279,16 @@ export class GoFile {
       if (list && list.length > 0) return list[list.length - 1]!.at;
     }
     return this.declared.get(name)?.[0]?.at;
+  }
+
+  /**
+   * The position of a text offset, as tree-sitter gives it (rows counted at each \n, columns in UTF-16 units:
+   * the editor's), computed from the text instead of asked of each node.
+   */
+  positionAt(index: number): Position {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const line = lastAtOrBefore(starts, index);
+    return { line, character: index - starts[line]! };
   }
 
   /**
@@ -358,6 +380,24 @@ export class GoFile {
     const end = fn.endIndex;
     return this.literals.filter((l) => l.id !== fn.id && l.startIndex >= start && l.endIndex <= end && this.enclosingFunction(l)?.id === fn.id);
   }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The index of the last of the ascending `values` at or before `x` (values[0] is 0). */
+function lastAtOrBefore(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** A letter, digit or underscore (any non-ASCII character counts: Go identifiers may be Unicode letters). */

@@ -3,10 +3,10 @@
 // `orders.(*Service).Create`, `orders.Service.Create`, closures `orders.(*Service).Create.func1` (nested ones
 // `…func1.1`), numbered in source order within the function that holds them.
 import type { FunctionLocation } from '../../instrumented/types';
+import type { Range } from '../../../model/textRange';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
-import { functionLocationOf } from '../../treeSitter/syntaxNodes';
 import type { GoFile } from './goFile';
-import { argumentsOf, assignedName, calleeOf, unparen } from './goSyntax';
+import { argumentsOf, assignedName, calleeOf, endOf, typeOf, unparen } from './goSyntax';
 
 export interface GoFunctionTarget {
   /** The function (or, for a span at the top level, the declaration holding it). */
@@ -44,9 +44,16 @@ function isGenericReceiver(method: SyntaxNode): boolean {
 
 /** A declared function or method as a target. */
 export function declarationTarget(fn: SyntaxNode, file: GoFile): GoFunctionTarget | undefined {
+  if (file.declarationTargets.has(fn.id)) return file.declarationTargets.get(fn.id);
+  const target = readDeclarationTarget(fn, file);
+  file.declarationTargets.set(fn.id, target);
+  return target;
+}
+
+function readDeclarationTarget(fn: SyntaxNode, file: GoFile): GoFunctionTarget | undefined {
   const nameNode = fn.childForFieldName('name');
   if (!nameNode) return undefined;
-  if (fn.type === 'function_declaration') return { node: fn, nameNode, name: nameNode.text, qualifiedName: `${file.packageName}.${nameNode.text}` };
+  if (typeOf(fn) === 'function_declaration') return { node: fn, nameNode, name: nameNode.text, qualifiedName: `${file.packageName}.${nameNode.text}` };
   const recv = receiverTypeOf(fn);
   if (!recv) return { node: fn, nameNode, name: nameNode.text, qualifiedName: undefined };
   // The runtime writes type parameters of a generic receiver as `[...]`.
@@ -95,8 +102,17 @@ export function functionTargetOf(fn: SyntaxNode, file: GoFile): GoFunctionTarget
   return fn.type === 'func_literal' ? namedLiteralTarget(fn, file) : declarationTarget(fn, file);
 }
 
-export function toFunctionLocation(t: GoFunctionTarget): FunctionLocation {
-  return functionLocationOf(t.node, t.nameNode, t.name, t.qualifiedName);
+/** Where a target is, from the file's text (as syntaxNodes.functionLocationOf, without asking wasm for positions). */
+export function toFunctionLocation(t: GoFunctionTarget, file: GoFile): FunctionLocation {
+  const rangeOf = (n: SyntaxNode): Range => ({ start: file.positionAt(n.startIndex), end: file.positionAt(endOf(n)) });
+  const range = rangeOf(t.node);
+  let nameRange: Range;
+  if (t.nameNode) nameRange = rangeOf(t.nameNode);
+  else {
+    const firstLineEnd = file.text.indexOf('\n', t.node.startIndex);
+    nameRange = firstLineEnd < 0 || firstLineEnd >= endOf(t.node) ? range : { start: range.start, end: file.positionAt(firstLineEnd) };
+  }
+  return { functionName: t.name, range, nameRange, ...(t.qualifiedName !== undefined && t.qualifiedName !== t.name ? { qualifiedName: t.qualifiedName } : {}) };
 }
 
 /** Every function of the file with a name: declarations, methods, named function literals. */
@@ -104,11 +120,11 @@ export function listGoFunctions(file: GoFile): FunctionLocation[] {
   const out: FunctionLocation[] = [];
   for (const fn of file.functions) {
     const t = declarationTarget(fn, file);
-    if (t) out.push(toFunctionLocation(t));
+    if (t) out.push(toFunctionLocation(t, file));
   }
   for (const lit of file.literals) {
     const t = namedLiteralTarget(lit, file);
-    if (t) out.push(toFunctionLocation(t));
+    if (t) out.push(toFunctionLocation(t, file));
   }
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -14,7 +14,7 @@ import { findSpanStarts } from './goSpanCalls';
 export function findGoInstrumentedFunctions(grammar: LoadedGrammar, text: string, options: FinderOptions = {}): InstrumentedFunction[] {
   return withTree(grammar, text, (tree) => {
     const file = new GoFile(tree, text);
-    const findings = new GoFindings();
+    const findings = new GoFindings(file);
     // Route handlers written inline are named after their route; spans started inside them belong to that target.
     const assigned = new Map<number, GoFunctionTarget>();
     if (options.routes !== false) {

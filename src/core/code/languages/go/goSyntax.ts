@@ -35,6 +35,11 @@ export function typeOf(node: SyntaxNode): string {
   return t;
 }
 
+/** Records a type already known (a cursor's node type), so `typeOf` need not ask. */
+export function rememberType(node: SyntaxNode, type: string): void {
+  memo.types.set(node.id, type);
+}
+
 /** `node.endIndex`, asked of wasm once per node. */
 export function endOf(node: SyntaxNode): number {
   let e = memo.ends.get(node.id);
