@@ -7,6 +7,8 @@ import { serve } from './lib/serve';
 
 const tracer = trace.getTracer('shop-gateway', '1.0.0');
 const app = express();
+// start-all says whether the Go pricing service runs (it needs a Go toolchain); without it products carry list prices.
+const pricingOn = process.env['SHOP_PRICING'] === 'on';
 // start-all says whether the Java payments service runs (it needs java); without it checkout skips payment.
 const paymentsOn = process.env['SHOP_PAYMENTS'] === 'on';
 app.use(express.json());
@@ -19,8 +21,16 @@ app.get('/products', async (_req, res) => {
       span.end();
     }
   });
-  res.status(reply.status).json(reply.body);
+  res.status(reply.status).json(pricingOn && reply.status === 200 ? await withPrices(reply.body) : reply.body);
 });
+
+/** Each item with its current price from the Go pricing service, which start-all runs when Go is there. */
+async function withPrices(items: unknown): Promise<unknown> {
+  const prices = await requestJson('GET', `${serviceUrl('pricing')}/prices`);
+  if (prices.status !== 200 || !Array.isArray(items)) return items;
+  const table = prices.body as Record<string, number | undefined>;
+  return items.map((item: { sku?: string; priceCents?: number }) => ({ ...item, priceCents: table[item.sku ?? ''] ?? item.priceCents }));
+}
 
 app.post('/checkout', async (req, res) => {
   const reply = await tracer.startActiveSpan('checkout.submit', async (span) => {

@@ -1,7 +1,7 @@
 /**
  * Starts the whole shop, one process per service (each with its own OpenTelemetry SDK and service name):
- * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), payments (Java, when java is
- * there and it is built), gateway.
+ * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), pricing (Go, when it was built),
+ * payments (Java, when java is there and it is built), gateway.
  *
  *   node dist/start-all.js [--base-port 7070]
  *
@@ -9,6 +9,7 @@
  * drained the queue, then inventory and the queue. Every service flushes its spans before it exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javaPaymentsCommand, type ExternalCommand } from './lib/javaPayments';
 
@@ -28,11 +29,15 @@ const START_ORDER: readonly ServiceSpec[] = [
   { name: 'fulfilment', file: 'fulfilment.js' },
   { name: 'gateway', file: 'gateway.js', portOffset: 0 },
 ];
-const STOP_ORDER = ['gateway', 'payments', 'orders', 'fulfilment', 'inventory', 'queue'];
+const STOP_ORDER = ['gateway', 'payments', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
 
 /** START_ORDER plus the services in other languages whose toolchain is here, each before the gateway; says which it skipped. */
 function startOrder(): ServiceSpec[] {
   const order = [...START_ORDER];
+  // The Go pricing service is a native binary beside this file (scripts/samples/go.mjs builds it when Go is there).
+  const pricing = path.join(__dirname, process.platform === 'win32' ? 'pricing.exe' : 'pricing');
+  if (!fs.existsSync(pricing)) console.log('start-all: skipping pricing (Go): not built (install Go, then npm run build:sample)');
+  else order.splice(order.length - 1, 0, { name: 'pricing', file: '', portOffset: 5, external: { command: pricing, args: [], env: {} } });
   const payments = javaPaymentsCommand(path.join(__dirname, '..'));
   if ('skip' in payments) console.log(`start-all: skipping payments (Java): ${payments.skip}`);
   else order.splice(order.length - 1, 0, { name: 'payments', file: '', portOffset: 6, external: payments });
@@ -96,10 +101,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   const order = startOrder();
   const paymentsOn = order.some((s) => s.name === 'payments') ? 'on' : 'off';
+  const pricingOn = order.some((s) => s.name === 'pricing') ? 'on' : 'off';
   for (const spec of order) {
     const [command, args] = spec.external ? [spec.external.command, [...spec.external.args]] : [process.execPath, [path.join(__dirname, spec.file)]];
     const child = spawn(command, args, {
-      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn },
+      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn, SHOP_PRICING: pricingOn },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
         void stopAll(1);
       }
     });
-    // The JVM and its agent take a few seconds more to start.
+    // The JVM and its agent take a few seconds more to start (a Go binary far less, but the same limit does no harm).
     if (spec.portOffset !== undefined) await waitForHealth(spec.name, base + spec.portOffset, spec.external ? 90_000 : 20_000);
   }
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://localhost:4318';

@@ -31,7 +31,7 @@ function canListen(port: number): Promise<boolean> {
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all([0, 1, 2, 3].map((i) => canListen(base + i)));
+    const ok = await Promise.all([0, 1, 2, 3, 5, 6, 8].map((i) => canListen(base + i)));
     if (ok.every(Boolean)) return base;
   }
   throw new Error('no four consecutive free ports');

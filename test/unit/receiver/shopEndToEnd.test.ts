@@ -44,7 +44,7 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
 
   it('receives exactly the spans the shop produced, with context carried over HTTP and the queue', async () => {
     receiver = await OtlpReceiver.start({ port: 0 });
-    // gateway, orders, inventory, queue at base..base+3; the Java payments service (when start-all runs it) at base+6.
+    // base..base+3 for the Node services, base+5 for the Go pricing service, base+6 for the Java payments service.
     const base = await freePortRange(7);
     shop = spawn(process.execPath, [path.join(SHOP, 'dist', 'start-all.js'), '--base-port', String(base)], {
       cwd: SHOP,
@@ -72,14 +72,19 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     assert.equal(await exited, 0, shopLog);
 
     const produced = readProducedCounts(countsDir);
-    assert.deepEqual(Object.keys(produced).sort(), ['fulfilment', 'gateway', 'inventory', 'orders']);
-    // start-all runs the Java payments service when java is there and the sample is built (it says when it skips
-    // it). The Java agent writes no counts file: its spans are checked by what the load implies.
-    const paymentsRan = !shopLog.includes('skipping payments');
-    const { payments: receivedPayments, ...received } = receivedCounts(receiver);
-    assert.deepEqual(received, produced);
-    if (paymentsRan) assert.equal(receivedPayments?.['payments.authorize'], report.byKind['checkout'], 'one authorization per successful checkout');
-    else assert.equal(receivedPayments, undefined);
+    // The Go pricing service runs when npm run build:sample built it (a Go toolchain was there).
+    const goPricing = fs.existsSync(path.join(SHOP, 'dist', process.platform === 'win32' ? 'pricing.exe' : 'pricing'));
+    assert.deepEqual(Object.keys(produced).sort(), ['fulfilment', 'gateway', 'inventory', 'orders', ...(goPricing ? ['pricing'] : [])]);
+    const received = receivedCounts(receiver);
+    // The Java payments service runs when start-all found java and its build; the agent writes no counts file, so its
+    // spans are checked against what the load implies instead.
+    const javaPayments = /start-all: skipping payments/.test(shopLog) ? undefined : received['payments'];
+    const { payments: _payments, ...receivedCounted } = received;
+    assert.deepEqual(receivedCounted, produced);
+    if (javaPayments) {
+      assert.equal(javaPayments['payments.authorize'], 9);
+      assert.equal(javaPayments['payments.settle'], 3);
+    } else assert.equal(_payments, undefined);
     for (const [service, names] of Object.entries(report.expectedManualSpans)) {
       for (const [name, count] of Object.entries(names)) assert.equal(received[service]?.[name], count, `${service} ${name}`);
     }
@@ -93,7 +98,7 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     const checkout = traces.filter((t) => t.spans.some((s) => s.name === 'shipping.schedule'));
     assert.equal(checkout.length, 9);
     for (const t of checkout) {
-      assert.deepEqual([...new Set(t.spans.map((s) => s.service))].sort(), ['fulfilment', 'gateway', 'inventory', 'orders', ...(paymentsRan ? ['payments'] : [])]);
+      assert.deepEqual([...new Set(t.spans.map((s) => s.service))].sort(), ['fulfilment', 'gateway', 'inventory', 'orders', ...(javaPayments ? ['payments'] : [])]);
       assert.ok(t.spans.every((s) => !s.orphan), 'no span lost its parent');
       assert.equal(t.spans.filter((s) => s.parentSpanId === undefined).length, 1);
       const consumer = one(t, 'fulfilment.process');
@@ -125,9 +130,25 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     const reports = traces.filter((t) => t.spans.some((s) => s.name === 'orders.report'));
     assert.equal(reports.length, 3);
     assert.ok(reports.every((t) => one(t, 'orders.report').durationUs >= 120_000));
-    // The Java agent also traces start-all's health probes of payments (as many as the JVM took to start): not load.
-    const probes = traces.filter((t) => t.spans.every((s) => s.service === 'payments' && s.name === 'GET /health'));
-    assert.equal(traces.length - probes.length, REQUESTS + 9);
+    // The agent also traces the payments health checks start-all made (each a trace of one GET /health).
+    assert.equal(traces.length, REQUESTS + 9 + (javaPayments?.['GET /health'] ?? 0));
+    if (goPricing) {
+      // Products: the gateway's context reaches the Go service (otelhttp extracts it), whose manual spans nest under
+      // its server span; every fifth lookup takes the slow path, four SKUs of 30 ms one after the other.
+      const products = traces.filter((t) => t.spans.some((s) => s.name === 'catalog.list'));
+      assert.equal(products.length, 15);
+      for (const t of products) {
+        const lookup = one(t, 'pricing.lookup');
+        const server = parentOf(t, lookup);
+        assert.equal(server.name, 'GET /prices');
+        assert.equal(server.service, 'pricing');
+        assert.equal(server.kind, SpanKind.SERVER);
+        assert.equal(parentOf(t, server).service, 'gateway');
+      }
+      const recomputes = products.flatMap((t) => t.spans.filter((s) => s.name === 'pricing.recompute'));
+      assert.equal(recomputes.length, 3);
+      assert.ok(recomputes.every((r) => r.durationUs >= 120_000));
+    }
   });
 });
 

@@ -9,6 +9,8 @@ export const PORTS = {
   orders: base + 1,
   inventory: base + 2,
   queue: base + 3,
+  /** The Go pricing service (samples/shop/go/pricing), when built. */
+  pricing: base + 5,
   /** The Java service (samples/shop/java/payments reads the same SHOP_BASE_PORT). */
   payments: base + 6,
 } as const;

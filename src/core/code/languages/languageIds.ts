@@ -43,7 +43,7 @@ export const codeLanguages: readonly CodeLanguageInfo[] = [
     extensions: ['.go'],
     vscodeLanguageIds: ['go'],
     skippedFolders: ['vendor'],
-    mayBeInstrumented: /\.Start\(|otelhttp|otelgrpc|otelgin|HandleFunc|\.Handle\(|\.(?:GET|POST|PUT|PATCH|DELETE|Any|Handle)\(/,
+    mayBeInstrumented: /\.Start\(|otelhttp|HandleFunc|\.Handle\(|\.(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any)\(|Register\w+Server\(|Unimplemented\w+Server\b/,
   },
   {
     id: 'java',
