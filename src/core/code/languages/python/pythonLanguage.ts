@@ -6,6 +6,7 @@ import { spanNameMatcherKey } from '../../instrumented/spanNameMatcher';
 import type { FinderOptions, FunctionLocation, InstrumentedFunction } from '../../instrumented/types';
 import { loadGrammar, withTree, type LoadedGrammar } from '../../treeSitter/treeSitterRuntime';
 import type { CodeIntelLanguage } from '../codeIntelLanguage';
+import { codeLanguages } from '../languageIds';
 import { findDjangoRoutes } from './djangoRoutes';
 import { findFlaskFastapiRoutes } from './flaskFastapiRoutes';
 import { listPythonFunctions, toLocation, type PythonTarget } from './pythonFunctions';
@@ -15,7 +16,7 @@ import { findSpanSites } from './pythonSpans';
 import { pythonRouteSpanNames } from './routeSpanNames';
 
 /** Cheap test: no word a rule looks for, no parse. */
-const mayHaveLenses = /start_as_current_span|start_span|\.(?:route|get|post|put|patch|delete|head|options|trace|api_route|add_url_rule|add_api_route)\s*\(|\b(?:re_)?path\s*\(|\burl\s*\(/;
+const mayHaveLenses = codeLanguages.find((l) => l.id === 'python')!.mayBeInstrumented;
 
 export function findPythonInstrumentedFunctions(grammar: LoadedGrammar, text: string, fileName: string, options: FinderOptions = {}): InstrumentedFunction[] {
   if (!mayHaveLenses.test(text)) return [];
