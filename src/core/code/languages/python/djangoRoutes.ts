@@ -9,7 +9,7 @@ import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import { functionTarget, type PythonTarget } from './pythonFunctions';
 import type { PythonFile } from './pythonFile';
 import type { PythonNames } from './pythonNames';
-import { argumentOf, calleeName } from './pythonSyntax';
+import { ancestorsOf, argumentOf, calleeName, parentOf } from './pythonSyntax';
 import type { PythonRoute } from './flaskFastapiRoutes';
 
 const urlModules = new Set(['django.urls', 'django.conf.urls']);
@@ -45,7 +45,7 @@ export function findDjangoRoutes(file: PythonFile, names: PythonNames): PythonRo
   const calls: SyntaxNode[] = [];
   for (const m of file.text.matchAll(new RegExp(`\\b(?:${nameAlternatives})[ \\t]*\\(`, 'g'))) {
     let n: SyntaxNode | null = file.nodeAt(m.index, m.index + 1);
-    while (n && n.type !== 'call') n = n.parent;
+    while (n && n.type !== 'call') n = parentOf(n);
     if (n && n.startIndex === m.index && isRouteCall(n)) calls.push(n);
   }
   // `include(extra_patterns)`: the list variable's name → the path() calls that include it.
@@ -63,13 +63,13 @@ export function findDjangoRoutes(file: PythonFile, names: PythonNames): PythonRo
   /** The in-file prefixes in front of a path() call: the routes of the path(…, include([...])) calls around it. */
   const prefixesOf = (call: SyntaxNode, depth: number): string[] => {
     if (depth > 6) return [];
-    for (let n = call.parent; n; n = n.parent) {
-      if (n.type === 'call' && isRouteCall(n)) {
+    for (const { node: n, type } of ancestorsOf(call)) {
+      if (type === 'call' && isRouteCall(n)) {
         const outer = routeOf(n);
         if (outer === undefined) return [];
         return prefixesOf(n, depth + 1).map((p) => joinRoute(p, outer));
       }
-      if (n.type === 'assignment' && n.parent?.parent?.type === 'module') {
+      if (type === 'assignment' && parentOf(parentOf(n))?.type === 'module') {
         const listName = n.childForFieldName('left')?.text;
         const includers = listName ? includersOf.get(listName) : undefined;
         if (!includers) return [''];

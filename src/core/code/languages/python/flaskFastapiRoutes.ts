@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import { functionTarget, statementTarget, type PythonTarget } from './pythonFunctions';
 import type { PythonFile } from './pythonFile';
 import type { PythonNames } from './pythonNames';
-import { argumentOf, keywordArgument, sequenceElements } from './pythonSyntax';
+import { ancestorsOf, argumentOf, keywordArgument, parentOf, sequenceElements } from './pythonSyntax';
 import type { PythonRouteNaming } from './routeSpanNames';
 import { flaskJoin, WebApps, type WebObject } from './webApps';
 
@@ -44,11 +44,11 @@ export function findFlaskFastapiRoutes(file: PythonFile, names: PythonNames): Py
   const apps = new WebApps(file, names);
   if (!apps.importsFlask && !apps.importsFastapi) return [];
   const out: PythonRoute[] = [];
-  const decorator = /^[ \t]*(@)[ \t]*[A-Za-z_][\w.]*[ \t]*\.[ \t]*(?:route|get|post|put|patch|delete|head|options|trace|api_route)[ \t]*\(/gm;
+  const decorator = /(@)[ \t]*[A-Za-z_][\w.]*[ \t]*\.[ \t]*(?:route|get|post|put|patch|delete|head|options|trace|api_route)[ \t]*\(/g;
   for (const { node } of file.anchors(decorator, '@', 1)) {
-    const dec = node.parent;
+    const dec = parentOf(node);
     const call = dec?.type === 'decorator' ? dec.firstNamedChild : null;
-    const def = dec?.parent?.childForFieldName('definition');
+    const def = parentOf(dec)?.childForFieldName('definition');
     if (call?.type !== 'call' || def?.type !== 'function_definition') continue;
     const fn = call.childForFieldName('function');
     const receiver = fn?.childForFieldName('object')?.text.replace(/\s+/g, '');
@@ -63,9 +63,9 @@ export function findFlaskFastapiRoutes(file: PythonFile, names: PythonNames): Py
     const target = functionTarget(def);
     for (const m of methods) out.push({ target, naming: namingFor(object, receiver, apps, m, path) });
   }
-  for (const { node } of file.anchors(/\.[ \t]*(add_url_rule|add_api_route)[ \t]*\(/g, 'identifier', 1)) {
-    const attribute = node.parent;
-    const call = attribute?.parent;
+  for (const { node } of file.anchors(/(add_url_rule|add_api_route)[ \t]*\(/g, 'identifier', 1)) {
+    const attribute = parentOf(node);
+    const call = parentOf(attribute);
     if (attribute?.type !== 'attribute' || call?.type !== 'call') continue;
     const receiver = attribute.childForFieldName('object')?.text.replace(/\s+/g, '');
     const object = receiver ? apps.objectFor(receiver) : undefined;
@@ -117,7 +117,7 @@ export function handlerFunction(expr: SyntaxNode, file: PythonFile): SyntaxNode 
     if (object?.type !== 'identifier' || !name) return undefined;
     let cls: SyntaxNode | undefined;
     if (object.text === 'self') {
-      for (let n = expr.parent; n; n = n.parent) if (n.type === 'class_definition') {
+      for (const { node: n, type } of ancestorsOf(expr)) if (type === 'class_definition') {
         cls = n;
         break;
       }

@@ -5,6 +5,7 @@ import type { FunctionLocation } from '../../instrumented/types';
 import { functionLocationOf } from '../../treeSitter/syntaxNodes';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { PythonFile } from './pythonFile';
+import { ancestorsOf, parentOf } from './pythonSyntax';
 
 export interface PythonTarget {
   /** The whole function, decorators included (or the statement a lens stands on). */
@@ -17,10 +18,10 @@ export interface PythonTarget {
 /** Names of the classes and functions around `node`, outermost first; a function's locals are marked as Python does. */
 function scopePath(node: SyntaxNode): string[] {
   const out: string[] = [];
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'class_definition') out.push(n.childForFieldName('name')?.text ?? '?');
-    else if (n.type === 'function_definition') out.push('<locals>', n.childForFieldName('name')?.text ?? '?');
-    else if (n.type === 'lambda') out.push('<locals>', '<lambda>');
+  for (const { node: n, type } of ancestorsOf(node)) {
+    if (type === 'class_definition') out.push(n.childForFieldName('name')?.text ?? '?');
+    else if (type === 'function_definition') out.push('<locals>', n.childForFieldName('name')?.text ?? '?');
+    else if (type === 'lambda') out.push('<locals>', '<lambda>');
   }
   return out.reverse();
 }
@@ -34,7 +35,8 @@ function targetNamed(rangeNode: SyntaxNode, nameNode: SyntaxNode, scopeFrom: Syn
 
 /** A `function_definition` as a target: the range covers its decorators. */
 export function functionTarget(def: SyntaxNode): PythonTarget {
-  const decorated = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  const holder = parentOf(def);
+  const decorated = holder?.type === 'decorated_definition' ? holder : def;
   const name = def.childForFieldName('name');
   if (!name) return { node: decorated, nameNode: undefined, functionName: '<function>' };
   return targetNamed(decorated, name, decorated);
@@ -42,19 +44,20 @@ export function functionTarget(def: SyntaxNode): PythonTarget {
 
 /** `name = lambda …` (module, class or function level) as a target; undefined for an anonymous lambda. */
 export function lambdaTarget(lambda: SyntaxNode): PythonTarget | undefined {
-  const assignment = lambda.parent;
+  const assignment = parentOf(lambda);
   if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== lambda.id) return undefined;
   const left = assignment.childForFieldName('left');
   if (left?.type !== 'identifier') return undefined;
-  const statement = assignment.parent?.type === 'expression_statement' ? assignment.parent : assignment;
+  const holder = parentOf(assignment);
+  const statement = holder?.type === 'expression_statement' ? holder : assignment;
   return targetNamed(statement, left, statement);
 }
 
 /** The innermost named function around `node` (an anonymous lambda passes to the function holding it). */
 export function enclosingTarget(node: SyntaxNode): PythonTarget | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return functionTarget(n);
-    if (n.type === 'lambda') {
+  for (const { node: n, type } of ancestorsOf(node)) {
+    if (type === 'function_definition') return functionTarget(n);
+    if (type === 'lambda') {
       const t = lambdaTarget(n);
       if (t) return t;
     }
@@ -65,21 +68,10 @@ export function enclosingTarget(node: SyntaxNode): PythonTarget | undefined {
 /** The statement of the module (or class body) holding `node`: where a span started outside any function gets its lens. */
 export function statementTarget(node: SyntaxNode, name: string): PythonTarget {
   let statement = node;
-  while (statement.parent && statement.parent.type !== 'module' && statement.parent.type !== 'block') statement = statement.parent;
-  if (statement.parent?.type === 'block' && statement.parent.parent?.type === 'decorated_definition') statement = statement.parent.parent;
+  for (let p = parentOf(statement); p && p.type !== 'module' && p.type !== 'block'; p = parentOf(statement)) statement = p;
+  const holder = parentOf(statement);
+  if (holder?.type === 'block' && parentOf(holder)?.type === 'decorated_definition') statement = parentOf(holder)!;
   return { node: statement, nameNode: undefined, functionName: name };
-}
-
-/** The class whose body holds the function `node` is in (directly: a method's class), if any. */
-export function classOfMethod(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') {
-      let p = n.parent;
-      if (p?.type === 'decorated_definition') p = p.parent;
-      return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
-    }
-  }
-  return undefined;
 }
 
 export function toLocation(t: PythonTarget): FunctionLocation {
@@ -90,12 +82,12 @@ export function toLocation(t: PythonTarget): FunctionLocation {
 export function listPythonFunctions(file: PythonFile): FunctionLocation[] {
   const out: Array<{ at: number; loc: FunctionLocation }> = [];
   for (const { node } of file.anchors(/\bdef[ \t]+([A-Za-z_]\w*)/g, 'identifier', 1)) {
-    const def = node.parent;
+    const def = parentOf(node);
     if (def?.type === 'function_definition' && def.childForFieldName('name')?.id === node.id) out.push({ at: node.startIndex, loc: toLocation(functionTarget(def)) });
   }
   for (const { node } of file.anchors(/\blambda\b/g, 'lambda', 0)) {
     // The anchor is the keyword; its parent is the lambda expression.
-    const lambda = node.isNamed ? node : node.parent;
+    const lambda = node.isNamed ? node : parentOf(node);
     const t = lambda ? lambdaTarget(lambda) : undefined;
     if (t) out.push({ at: t.node.startIndex, loc: toLocation(t) });
   }

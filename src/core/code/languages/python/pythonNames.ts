@@ -7,33 +7,28 @@ import type { SpanNameMatcher } from '../../instrumented/types';
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { PythonFile } from './pythonFile';
 import { parseFormatTemplate, parsePercentTemplate, stringLiteralParts } from './pythonStrings';
+import { ancestorsOf, parentOf } from './pythonSyntax';
 
 const MAX_DEPTH = 8;
-const LOCAL_ASSIGNMENTS = '(assignment left: (identifier) @name) @assignment';
 
 function unknown(node: SyntaxNode): SpanNamePart {
   return { known: false, display: node.text.replace(/\s+/g, ' ') };
 }
 
 function innermostFunction(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  for (const { node: n, type } of ancestorsOf(node)) if (type === 'function_definition') return n;
   return undefined;
 }
 
 function enclosingClassOf(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
+  for (const { node: n, type } of ancestorsOf(node)) if (type === 'class_definition') return n;
   return undefined;
 }
 
+/** True when `name` is one of the function's parameters (read from the parameter list's text: one wasm call). */
 function hasParameter(fn: SyntaxNode, name: string): boolean {
-  const params = fn.childForFieldName('parameters');
-  if (!params) return false;
-  for (const p of params.namedChildren) {
-    if (!p) continue;
-    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-    if (id?.text === name) return true;
-  }
-  return false;
+  const params = fn.childForFieldName('parameters')?.text;
+  return params !== undefined && new RegExp(`(?:^\\(|,|\\*)\\s*${name}\\s*(?=[:=,)]|$)`).test(params);
 }
 
 export class PythonNames {
@@ -176,10 +171,10 @@ export class PythonNames {
     if (fn) {
       if (hasParameter(fn, name)) return undefined;
       const local: SyntaxNode[] = [];
-      for (const m of this.file.grammar.query(LOCAL_ASSIGNMENTS).matches(fn)) {
-        const n = m.captures.find((c) => c.name === 'name')?.node;
-        const a = m.captures.find((c) => c.name === 'assignment')?.node;
-        if (n?.text === name && a && innermostFunction(a)?.id === fn.id && a.childForFieldName('left')?.id === n.id) local.push(a);
+      const assignedHere = new RegExp(`(${name})(?=[ \\t]*(?::[^=\\n]*)?=(?!=))`, 'g');
+      for (const { node: n } of this.file.anchorsIn(fn, assignedHere, 'identifier', 1)) {
+        const a = parentOf(n);
+        if (a?.type === 'assignment' && a.childForFieldName('left')?.id === n.id && innermostFunction(a)?.id === fn.id) local.push(a);
       }
       if (local.length > 1) return undefined;
       if (local.length === 1) {

@@ -9,7 +9,7 @@ import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import { enclosingTarget, functionTarget, statementTarget, type PythonTarget } from './pythonFunctions';
 import type { PythonFile } from './pythonFile';
 import { classAttribute, type PythonNames } from './pythonNames';
-import { argumentOf, keywordArgument } from './pythonSyntax';
+import { ancestorsOf, argumentOf, callArguments, parentOf } from './pythonSyntax';
 
 export interface PythonSpanSite {
   readonly target: PythonTarget;
@@ -20,24 +20,27 @@ export interface PythonSpanSite {
 }
 
 const spanKinds: Readonly<Record<string, SpanKindName>> = { INTERNAL: 'internal', SERVER: 'server', CLIENT: 'client', PRODUCER: 'producer', CONSUMER: 'consumer' };
-const SELF_ASSIGNMENTS = '(assignment left: (attribute object: (identifier) @self attribute: (identifier) @attr) right: (_) @value)';
 
 export function findSpanSites(file: PythonFile, names: PythonNames): PythonSpanSite[] {
   const out: PythonSpanSite[] = [];
-  for (const { node } of file.anchors(/\.[ \t]*(start_as_current_span|start_span)\b/g, 'identifier', 1)) {
-    const attribute = node.parent;
-    const call = attribute?.parent;
+  const tracerNames = new Map<number, string | undefined>();
+  // The regex leads with the method name (a literal scans fast); the `.` before it is checked on the text.
+  for (const { node } of file.anchors(/(start_as_current_span|start_span)\b/g, 'identifier')) {
+    if (!/\.[ \t]*$/.test(file.text.slice(Math.max(0, node.startIndex - 8), node.startIndex))) continue;
+    const attribute = parentOf(node);
+    const call = parentOf(attribute);
     if (attribute?.type !== 'attribute' || call?.type !== 'call' || call.childForFieldName('function')?.id !== attribute.id) continue;
-    const nameExpr = argumentOf(call, 0, 'name');
+    const args = callArguments(call);
+    const nameExpr = argumentOf(call, 0, 'name', args);
     const spanName = nameExpr ? names.spanName(nameExpr) : undefined;
     if (!spanName) continue;
-    const decorator = call.parent?.type === 'decorator' ? call.parent : undefined;
-    const def = decorator?.parent?.childForFieldName('definition');
+    const decorator = parentOf(call)?.type === 'decorator' ? parentOf(call) : undefined;
+    const def = parentOf(decorator)?.childForFieldName('definition');
     const target = def?.type === 'function_definition' ? functionTarget(def) : (enclosingTarget(call) ?? statementTarget(call, 'top level'));
     const via: InstrumentationVia = decorator ? 'decorator' : node.text === 'start_span' ? 'startSpan' : 'startActiveSpan';
     const receiver = attribute.childForFieldName('object');
-    const tracerName = receiver ? tracerNameOf(receiver, file, names) : undefined;
-    const kind = spanKindOf(keywordArgument(call, 'kind'));
+    const tracerName = receiver ? tracerNameOf(receiver, file, names, tracerNames) : undefined;
+    const kind = spanKindOf(args.keywords.get('kind'));
     out.push({ target, spanName, via, ...(tracerName !== undefined ? { tracerName } : {}), ...(kind ? { spanKind: kind } : {}) });
   }
   return out;
@@ -57,14 +60,17 @@ function getTracerCall(expr: SyntaxNode | undefined): SyntaxNode | undefined {
   return name === 'get_tracer' ? expr : undefined;
 }
 
-function tracerNameOf(receiver: SyntaxNode, file: PythonFile, names: PythonNames): string | undefined {
+function tracerNameOf(receiver: SyntaxNode, file: PythonFile, names: PythonNames, byCall: Map<number, string | undefined>): string | undefined {
   let call = getTracerCall(receiver);
   if (!call && receiver.type === 'identifier') call = getTracerCall(names.valueOf(receiver));
   if (!call && receiver.type === 'attribute') call = selfTracerCall(receiver, file);
-  const arg = call ? argumentOf(call, 0, 'instrumenting_module_name') : undefined;
-  if (!arg) return undefined;
-  if (arg.type === 'identifier' && arg.text === '__name__') return moduleNameOf(file.fileName);
-  return names.staticString(arg);
+  if (!call) return undefined;
+  // Most spans of a file start on one module-level tracer: read its name once.
+  if (byCall.has(call.id)) return byCall.get(call.id);
+  const arg = argumentOf(call, 0, 'instrumenting_module_name');
+  const name = !arg ? undefined : arg.type === 'identifier' && arg.text === '__name__' ? moduleNameOf(file.fileName) : names.staticString(arg);
+  byCall.set(call.id, name);
+  return name;
 }
 
 /** `self._tracer` / `cls.tracer` / `Service.tracer`: assigned in the class (any method) or as a class attribute. */
@@ -74,7 +80,7 @@ function selfTracerCall(receiver: SyntaxNode, file: PythonFile): SyntaxNode | un
   if (object?.type !== 'identifier' || !attr) return undefined;
   let cls: SyntaxNode | undefined;
   if (object.text === 'self' || object.text === 'cls') {
-    for (let n = receiver.parent; n; n = n.parent) if (n.type === 'class_definition') {
+    for (const { node: n, type } of ancestorsOf(receiver)) if (type === 'class_definition') {
       cls = n;
       break;
     }
@@ -82,14 +88,12 @@ function selfTracerCall(receiver: SyntaxNode, file: PythonFile): SyntaxNode | un
   if (!cls) return undefined;
   const direct = getTracerCall(classAttribute(cls, attr));
   if (direct) return direct;
-  for (const m of file.grammar.query(SELF_ASSIGNMENTS).matches(cls)) {
-    const self = m.captures.find((c) => c.name === 'self')?.node;
-    const a = m.captures.find((c) => c.name === 'attr')?.node;
-    const value = m.captures.find((c) => c.name === 'value')?.node;
-    if (self?.text === 'self' && a?.text === attr) {
-      const found = getTracerCall(value);
-      if (found) return found;
-    }
+  const assigned = new RegExp(`\\bself[ \\t]*\\.[ \\t]*(${attr})(?=[ \\t]*(?::[^=\\n]*)?=(?!=))`, 'g');
+  for (const { node } of file.anchorsIn(cls, assigned, 'identifier', 1)) {
+    const assignment = parentOf(parentOf(node));
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== parentOf(node)?.id) continue;
+    const found = getTracerCall(assignment.childForFieldName('right') ?? undefined);
+    if (found) return found;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ const simpleEscapes: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '
 
 /** The value of the escapes in a non-raw literal's text (`\n`, `\x41`, `\u00e9`); unknown escapes stay as written, as Python keeps them. */
 function decodeEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
   return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (all, e: string) => {
     if (e.length > 1 && /^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
     if (/^[0-7]+$/.test(e) && e !== '0') return String.fromCodePoint(parseInt(e, 8));
@@ -30,6 +31,16 @@ const runTime: Interpolate = (expr) => [{ known: false, display: expr.text.repla
  * `orders.` + `{order.id}`); a `{x!r:>3}` displays as `x`.
  */
 export function stringLiteralParts(node: SyntaxNode, interpolate: Interpolate = runTime): SpanNamePart[] | undefined {
+  // Most literals hold no interpolation: read them from the text alone (each child node is a call into the parser).
+  const text = node.text;
+  const literal = /^([rRbBuUfFtT]{0,2})('''|"""|'|")/.exec(text);
+  const quote = literal?.[2];
+  if (literal && quote && text.length >= literal[0].length + quote.length && text.endsWith(quote)) {
+    const p = literal[1]!.toLowerCase();
+    const body = text.slice(literal[0].length, text.length - quote.length);
+    if (p.includes('b')) return undefined;
+    if (!(p.includes('f') || p.includes('t')) || !/[{}]/.test(body)) return [{ known: true, text: p.includes('r') ? body : decodeEscapes(body) }];
+  }
   const prefix = prefixOf(node);
   if (prefix.includes('b')) return undefined;
   const raw = prefix.includes('r');

@@ -11,7 +11,7 @@
 import type { SyntaxNode } from '../../treeSitter/treeSitterRuntime';
 import type { PythonFile } from './pythonFile';
 import type { PythonNames } from './pythonNames';
-import { assignedName, calleeName, keywordArgument, argumentOf } from './pythonSyntax';
+import { argumentOf, assignedName, calleeName, keywordArgument, parentOf } from './pythonSyntax';
 
 export type WebFramework = 'flask' | 'fastapi';
 
@@ -62,8 +62,8 @@ export class WebApps {
     this.importsFlask = file.importsModule('flask');
     this.importsFastapi = file.importsModule('fastapi');
     if (!this.importsFlask && !this.importsFastapi) return;
-    for (const { node } of file.anchors(/\b(Flask|Blueprint|FastAPI|APIRouter)[ \t]*\(/g, 'identifier', 1)) {
-      const call = node.parent?.type === 'call' ? node.parent : node.parent?.parent;
+    for (const { node } of file.anchors(/(Flask|Blueprint|FastAPI|APIRouter)[ \t]*\(/g, 'identifier', 1)) {
+      const call = parentOf(node)?.type === 'call' ? parentOf(node) : parentOf(parentOf(node));
       if (call?.type !== 'call' || calleeName(call) !== node.text) continue;
       const spec = constructors[node.text]!;
       if ((spec.framework === 'flask' && !this.importsFlask) || (spec.framework === 'fastapi' && !this.importsFastapi)) continue;
@@ -73,12 +73,12 @@ export class WebApps {
       const ownPrefix = prefixExpr ? names.staticString(prefixExpr) : undefined;
       this.objects.set(name, { framework: spec.framework, isApp: spec.isApp, ownPrefix, ownPrefixKnown: !prefixExpr || ownPrefix !== undefined });
     }
-    for (const { node } of file.anchors(/\.[ \t]*(register_blueprint|include_router)[ \t]*\(/g, 'identifier', 1)) this.addMount(node);
+    for (const { node } of file.anchors(/(register_blueprint|include_router)[ \t]*\(/g, 'identifier', 1)) this.addMount(node);
   }
 
   private addMount(method: SyntaxNode): void {
-    const attribute = method.parent;
-    const call = attribute?.parent;
+    const attribute = parentOf(method);
+    const call = parentOf(attribute);
     if (attribute?.type !== 'attribute' || call?.type !== 'call') return;
     const parent = attribute.childForFieldName('object')?.text.replace(/\s+/g, '');
     const child = argumentOf(call, 0, method.text === 'register_blueprint' ? 'blueprint' : 'router')?.text.replace(/\s+/g, '');
