@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { displayUrl } from '../core/text/displayUrl';
 
 /** Every setting Span Lens reads, as one typed snapshot. Mirrors `contributes.configuration` in package.json. */
 export interface SpanLensConfig {
@@ -71,7 +72,7 @@ export class ConfigWatcher implements vscode.Disposable {
   }
 }
 
-/** Header values may hold credentials: log the names only. */
+/** Header values and the URL's user:password may hold credentials: log the header names and the URL without them. */
 function redact(config: SpanLensConfig): unknown {
-  return { ...config, jaegerHeaders: Object.keys(config.jaegerHeaders) };
+  return { ...config, jaegerUrl: displayUrl(config.jaegerUrl), jaegerHeaders: Object.keys(config.jaegerHeaders) };
 }

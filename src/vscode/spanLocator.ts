@@ -167,6 +167,7 @@ export class SpanLocator implements vscode.Disposable {
         workspaceRoot: folder?.uri.fsPath ?? path.dirname(uri.fsPath),
         readFile: (p) => readText(vscode.Uri.file(p)),
         override: this.config.current.serviceName,
+        codeServices: () => this.codeIntel.call('serviceNamesFromCode', [uri.fsPath, folder?.uri.fsPath ?? path.dirname(uri.fsPath)]),
       }).then((r) => r.service);
       this.serviceOfFile.set(key, pending);
     }

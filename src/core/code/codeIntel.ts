@@ -32,6 +32,7 @@ export async function findSymbol(text: string, fileName: string, qualifiedName: 
 }
 
 export { matchSpanToFunction } from './instrumented/codeAttributes';
+export { serviceNamesFromCode, invalidateServiceScans } from './codeServiceLookup';
 // Lint and fixes: TypeScript/JavaScript for now (the other languages come through the same interface).
 export { lintText, lintFiles } from './lint/lintEngine';
 export { listLintRules } from './lint/lintTypes';

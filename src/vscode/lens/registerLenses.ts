@@ -23,7 +23,7 @@ export function registerLenses(
   log: vscode.LogOutputChannel,
   refresh: vscode.Event<void>,
 ): { provider: LatencyLensProvider; disposables: vscode.Disposable[] } {
-  const provider = new LatencyLensProvider(codeIntel, sources, config, new ServiceResolver(memento), log);
+  const provider = new LatencyLensProvider(codeIntel, sources, config, new ServiceResolver(memento, codeIntel, log), log);
   const disposables: vscode.Disposable[] = [
     provider,
     vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, provider),

@@ -83,6 +83,22 @@ export class FileConstants {
    * values (each becomes `.+`), undefined when nothing of it is known (a parameter, an import, a call) — a pattern
    * of only wildcards would match every span, which is worse than no lens.
    */
+  /**
+   * Every span name `expr` may evaluate to: the branches of a conditional of names (`cond ? 'a' : 'b'`, nested,
+   * `a ?? 'b'` is not one: its left side is unknown) each as their own matcher; otherwise what spanName gives.
+   */
+  spanNames(expr: ts.Expression): SpanNameMatcher[] {
+    const e = unwrapExpression(expr);
+    if (ts.isConditionalExpression(e)) {
+      // Both branches must be known: one unknown branch could be any name at all.
+      const whenTrue = this.spanNames(e.whenTrue);
+      const whenFalse = this.spanNames(e.whenFalse);
+      return whenTrue.length > 0 && whenFalse.length > 0 ? [...whenTrue, ...whenFalse] : [];
+    }
+    const one = this.spanName(expr);
+    return one ? [one] : [];
+  }
+
   spanName(expr: ts.Expression, exactOnly = false): SpanNameMatcher | undefined {
     const parts = this.parts(expr, 0);
     return parts ? spanNameFromParts(parts, exactOnly) : undefined;

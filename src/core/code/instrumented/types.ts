@@ -41,7 +41,8 @@ export type RouteFramework =
   | 'gin'
   | 'grpc'
   | 'spring'
-  | 'jax-rs';
+  | 'jax-rs'
+  | 'jdk-httpserver';
 
 export interface RouteInfo {
   readonly framework: RouteFramework;
@@ -49,6 +50,8 @@ export interface RouteInfo {
   readonly method: string;
   /** The full route template as the framework matches it, mount prefixes from the same file included. */
   readonly path: string;
+  /** An array route's paths, each with the mount prefix (`path` is then what the instrumentation records). */
+  readonly arrayPaths?: readonly string[];
 }
 
 export interface InstrumentedFunction extends FunctionLocation {

@@ -7,6 +7,7 @@ import type { FinderOptions, FunctionLocation, InstrumentedFunction } from '../i
 import type { Finding, FixKey, LintOptions } from '../lint/lintTypes';
 import type { FixTarget, Refactoring } from '../fixes/fixApi';
 import type { CodeLanguageId } from './languageIds';
+import type { ServiceFacts } from '../serviceFacts';
 
 export interface CodeIntelLanguage {
   readonly id: CodeLanguageId;
@@ -21,6 +22,11 @@ export interface CodeIntelLanguage {
    * `orders.(*Service).Create`, `OrderService.create`).
    */
   listFunctions(text: string, fileName: string): FunctionLocation[];
+  /**
+   * What the file says about the service name its process reports (see serviceFacts.ts); calls of `helperNames`
+   * (setup helpers found elsewhere in the project) are reported with their arguments. Optional.
+   */
+  serviceFacts?(text: string, fileName: string, helperNames: readonly string[]): ServiceFacts;
   /** Tracing lint. Languages without lint yet leave it out (no findings). */
   lintText?(text: string, fileName: string, options: LintOptions): Finding[];
   /** The edits of one fix, or undefined when it does not apply. */

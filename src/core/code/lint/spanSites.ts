@@ -2,6 +2,7 @@
 // attribute key/value is written (setAttribute, setAttributes, span options, events).
 import { ts } from 'ts-morph';
 import { isFunctionLike, isSpanStartCall, ownerFunction } from '../fixes/functionShapes';
+import { semconvConstantKey } from './semconvConstants';
 
 export type SpanCallback = ts.ArrowFunction | ts.FunctionExpression;
 
@@ -33,6 +34,25 @@ export interface FileSites {
   readonly attributes: AttributeSite[];
   /** Imports something from `@opentelemetry/*`. */
   readonly usesOtel: boolean;
+  /**
+   * The non-OpenTelemetry tracing module the file uses instead (`k6/x/otel`, `dd-trace`, `@sentry/node`, …), when
+   * it does not import the OpenTelemetry API: its spans are not OTel spans, so no OTel finding or fix applies.
+   */
+  readonly foreignTracer?: string;
+}
+
+/** Tracing modules with APIs of their own: a `tracer.startSpan` there is not OpenTelemetry's. */
+const foreignTracingModules = /^(?:k6(?:\/.*)?|dd-trace(?:\/.*)?|elastic-apm-node(?:\/.*)?|@elastic\/apm-rum(?:\/.*)?|@sentry\/.+|newrelic|@newrelic\/.+|@datadog\/.+|@google-cloud\/trace-agent|zipkin(?:-.+)?|jaeger-client|opentracing|@honeycombio\/beeline|honeycomb-beeline|@appsignal\/.+|@splunk\/otel-web-[a-z-]+|signalfx-tracing)$/;
+
+/** The first foreign tracing module the file imports, when it imports nothing of the OpenTelemetry API. */
+export function foreignTracerOf(sf: ts.SourceFile): string | undefined {
+  const modules: string[] = [];
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) modules.push(s.moduleSpecifier.text);
+  }
+  for (const m of sf.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) modules.push(m[1]!);
+  if (modules.some((m) => m === '@opentelemetry/api' || m.startsWith('@opentelemetry/api/'))) return undefined;
+  return modules.find((m) => foreignTracingModules.test(m));
 }
 
 function unwrap(e: ts.Expression): ts.Expression {
@@ -62,6 +82,14 @@ function looksLikeTracer(receiver: ts.Expression, sf: ts.SourceFile): boolean {
 export function literalText(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined;
+}
+
+/** An attribute key: a literal, or a semantic-convention constant (`SemanticAttributes.HTTP_STATUS_CODE`, `ATTR_…`). */
+export function attributeKeyText(node: ts.Node | undefined): string | undefined {
+  const literal = literalText(node);
+  if (literal !== undefined || !node) return literal;
+  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return semconvConstantKey(node.getText());
   return undefined;
 }
 
@@ -120,7 +148,7 @@ function isSpanReceiver(receiver: ts.Expression, spanVars: ReadonlySet<string>, 
 function attributesOfObject(obj: ts.ObjectLiteralExpression, out: AttributeSite[]): void {
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p)) {
-      const key = propertyKey(p.name);
+      const key = ts.isComputedPropertyName(p.name) ? attributeKeyText(p.name.expression) : propertyKey(p.name);
       if (key !== undefined) out.push({ key, keyNode: ts.isComputedPropertyName(p.name) ? p.name.expression : p.name, value: p.initializer, holder: { kind: 'property', property: p, object: obj } });
     } else if (ts.isShorthandPropertyAssignment(p)) {
       out.push({ key: p.name.text, keyNode: p.name, value: p.name, holder: { kind: 'property', property: p, object: obj } });
@@ -130,6 +158,8 @@ function attributesOfObject(obj: ts.ObjectLiteralExpression, out: AttributeSite[
 
 export function collectSites(sf: ts.SourceFile): FileSites {
   const usesOtel = importsOtel(sf);
+  const foreignTracer = foreignTracerOf(sf);
+  if (foreignTracer) return { spanStarts: [], attributes: [], usesOtel, foreignTracer };
   const starts: SpanStartSite[] = [];
   const spanVars = new Set<string>();
   const calls: ts.CallExpression[] = [];
@@ -162,7 +192,7 @@ export function collectSites(sf: ts.SourceFile): FileSites {
     if (ts.isPropertyAccessExpression(callee) && isSpanReceiver(callee.expression, spanVars, sf)) {
       const method = callee.name.text;
       if (method === 'setAttribute' && call.arguments.length >= 2) {
-        const key = literalText(call.arguments[0]);
+        const key = attributeKeyText(call.arguments[0]);
         if (key !== undefined) attributes.push({ key, keyNode: call.arguments[0]!, value: call.arguments[1]!, holder: { kind: 'call', call } });
       } else if (method === 'setAttributes' && call.arguments[0] && ts.isObjectLiteralExpression(unwrap(call.arguments[0]))) {
         attributesOfObject(unwrap(call.arguments[0]) as ts.ObjectLiteralExpression, attributes);

@@ -3,11 +3,13 @@ import { findInstrumentedFunctions, listFunctions } from '../../instrumented/fin
 import { lintText } from '../../lint/lintEngine';
 import { computeFix, listRefactorings } from '../../fixes/fixApi';
 import type { CodeIntelLanguage } from '../codeIntelLanguage';
+import { typescriptServiceFacts } from './serviceFacts';
 
 export const typescriptLanguage: CodeIntelLanguage = {
   id: 'typescript',
   findInstrumentedFunctions,
   listFunctions,
+  serviceFacts: typescriptServiceFacts,
   lintText,
   computeFix,
   listRefactorings,
