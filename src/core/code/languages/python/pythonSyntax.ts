@@ -1,34 +1,64 @@
 // Small readers over Python call syntax shared by the rules.
 import type { SyntaxNode, SyntaxTree } from '../../treeSitter/treeSitterRuntime';
 
-// Parents and their types, remembered per tree: the rules walk up from neighbouring nodes (a call, its receiver, its
-// name argument) to the same function and class, and each `node.parent` / `node.type` is a call into the wasm
-// runtime that also allocates a new node object. Trees are freed after each pass, so the memo is per tree object.
-const parentMemo = new WeakMap<SyntaxTree, Map<number, { readonly parent: SyntaxNode | null; readonly parentType: string }>>();
+// Parents and their types, remembered per tree. tree-sitter keeps no parent pointers: `node.parent` descends from
+// the root again, scanning the siblings at every level, and the rules walk up from neighbouring nodes (a call, its
+// receiver, its name argument) to the same function and class. An unknown parent is found by descending once from
+// the root with `childWithDescendant`, remembering the parent (and type) of every node on the way, so later walks
+// through the same classes and functions cost map lookups; a node's type (a wasm call too) is read once. Trees are
+// freed after each pass: the memo is per tree.
+interface TreeMemo {
+  readonly parents: Map<number, SyntaxNode | null>;
+  readonly types: Map<number, string>;
+}
+const memoByTree = new WeakMap<SyntaxTree, TreeMemo>();
 
-function parentStep(node: SyntaxNode): { readonly parent: SyntaxNode | null; readonly parentType: string } {
-  let memo = parentMemo.get(node.tree);
+function memoOf(tree: SyntaxTree): TreeMemo {
+  let memo = memoByTree.get(tree);
   if (!memo) {
-    memo = new Map();
-    parentMemo.set(node.tree, memo);
+    memo = { parents: new Map(), types: new Map() };
+    memoByTree.set(tree, memo);
   }
-  let step = memo.get(node.id);
-  if (!step) {
-    const parent = node.parent;
-    step = { parent, parentType: parent ? parent.type : '' };
-    memo.set(node.id, step);
+  return memo;
+}
+
+/** `node.type`, read from the tree once per node (each read is a call into the wasm module). */
+export function typeOf(node: SyntaxNode): string {
+  const types = memoOf(node.tree).types;
+  let type = types.get(node.id);
+  if (type === undefined) {
+    type = node.type;
+    types.set(node.id, type);
   }
-  return step;
+  return type;
 }
 
 /** `node.parent`, null-safe (rules chain it over nodes that may be missing in broken code), remembered per tree. */
 export function parentOf(node: SyntaxNode | null | undefined): SyntaxNode | null {
-  return node ? parentStep(node).parent : null;
+  if (!node) return null;
+  const parents = memoOf(node.tree).parents;
+  const known = parents.get(node.id);
+  if (known !== undefined) return known;
+  const root = node.tree.rootNode;
+  if (root.id !== node.id) {
+    let n = root;
+    for (let depth = 0; depth < 10_000; depth++) {
+      const child = n.childWithDescendant(node);
+      if (!child || child.id === n.id) break;
+      parents.set(child.id, n);
+      if (child.id === node.id) return n;
+      n = child;
+    }
+  }
+  // The root, or a node not reached from it (none of this tree's): tree-sitter's own answer.
+  const parent = node.parent;
+  parents.set(node.id, parent);
+  return parent;
 }
 
 /** The node's ancestors with their types, nearest first (the node itself not included). */
 export function* ancestorsOf(node: SyntaxNode): Generator<{ readonly node: SyntaxNode; readonly type: string }> {
-  for (let step = parentStep(node); step.parent; step = parentStep(step.parent)) yield { node: step.parent, type: step.parentType };
+  for (let p = parentOf(node); p; p = parentOf(p)) yield { node: p, type: typeOf(p) };
 }
 
 export interface CallArguments {
