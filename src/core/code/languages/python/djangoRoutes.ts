@@ -33,6 +33,9 @@ export function findDjangoRoutes(file: PythonFile, names: PythonNames): PythonRo
     }
   }
   if (locals.size === 0 && moduleAliases.size === 0) return [];
+  // Django Channels' URLRouter routes ASGI connections with the same path()/re_path() entries, but outside Django's
+  // URL resolver, so the Django instrumentation never names a span after them (strawberry's channels/router.py).
+  if (file.imports().some((i) => i.module === 'channels.routing' || i.module === 'channels')) return [];
   const isRouteCall = (call: SyntaxNode): boolean => {
     const fn = call.childForFieldName('function');
     if (fn?.type === 'identifier') return locals.has(fn.text);

@@ -234,6 +234,13 @@ describe('python lenses: Django URLconfs', () => {
 });
 
 describe('python lenses: what is not a route', () => {
+  it('gives no lens for path()/re_path() entries of a Django Channels URLRouter (routed outside Django’s resolver)', async () => {
+    const channels = py('from channels.routing import URLRouter', 'from django.urls import re_path', 'def build(app):', '    return URLRouter([re_path("^", app), re_path(r"^graphql$", app)])');
+    assert.deepEqual(await routes(channels), []);
+    // The same entries without the Channels import are a URLconf.
+    assert.equal((await routes(channels.replace('from channels.routing import URLRouter\n', ''))).length, 2);
+  });
+
   it('gives no lens for HTTP client calls, unknown receivers without a framework import, or routes in comments and strings', async () => {
     const found = await routes(
       py(
