@@ -11,6 +11,8 @@ export const PORTS = {
   queue: base + 3,
   /** The Java service (samples/shop/java/payments reads the same SHOP_BASE_PORT). */
   payments: base + 6,
+  /** The Python service (samples/shop/python/recommendations reads the same SHOP_BASE_PORT). */
+  recommendations: base + 8,
 } as const;
 
 export function serviceUrl(service: keyof typeof PORTS): string {
