@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGoSample } from './samples/go.mjs';
 import { buildJavaSample } from './samples/java.mjs';
+import { buildPythonSample } from './samples/python.mjs';
 
 const shop = join(new URL('..', import.meta.url).pathname, 'samples', 'shop');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -17,3 +18,4 @@ execFileSync(npm, ['run', 'build', '--silent'], { cwd: shop, stdio: 'inherit' })
 console.log('sample: samples/shop built');
 buildGoSample(shop);
 buildJavaSample();
+buildPythonSample();

@@ -11,12 +11,16 @@ const app = express();
 const pricingOn = process.env['SHOP_PRICING'] === 'on';
 // start-all says whether the Java payments service runs (it needs java); without it checkout skips payment.
 const paymentsOn = process.env['SHOP_PAYMENTS'] === 'on';
+// Likewise the Python recommendations service (it needs python3).
+const recommendationsOn = process.env['SHOP_RECOMMENDATIONS'] === 'on';
 app.use(express.json());
 
 app.get('/products', async (_req, res) => {
   const reply = await tracer.startActiveSpan('catalog.list', async (span) => {
     try {
-      return await requestJson('GET', `${serviceUrl('inventory')}/stock`);
+      const stock = await requestJson('GET', `${serviceUrl('inventory')}/stock`);
+      if (recommendationsOn) await requestJson('GET', `${serviceUrl('recommendations')}/recommendations/${CATALOG[Math.floor(Math.random() * CATALOG.length)]!.sku}`);
+      return stock;
     } finally {
       span.end();
     }
@@ -53,6 +57,8 @@ app.get('/report', async (_req, res) => {
   const reply = await requestJson('GET', `${serviceUrl('orders')}/orders/report`);
   // The payments settlement is the Java service's slow path.
   if (paymentsOn) await requestJson('GET', `${serviceUrl('payments')}/payments/settlement`);
+  // And the recommendations digest is the Python service's.
+  if (recommendationsOn) await requestJson('GET', `${serviceUrl('recommendations')}/recommendations/digest`);
   res.status(reply.status).json(reply.body);
 });
 

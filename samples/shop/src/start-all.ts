@@ -1,7 +1,8 @@
 /**
  * Starts the whole shop, one process per service (each with its own OpenTelemetry SDK and service name):
  * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), pricing (Go, when it was built),
- * payments (Java, when java is there and it is built), gateway.
+ * payments (Java, when java is there and it is built), recommendations (Python, when python3 is there and it is
+ * installed), gateway.
  *
  *   node dist/start-all.js [--base-port 7070]
  *
@@ -12,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javaPaymentsCommand, type ExternalCommand } from './lib/javaPayments';
+import { pythonRecommendationsCommand } from './lib/pythonRecommendations';
 
 interface ServiceSpec {
   readonly name: string;
@@ -29,7 +31,7 @@ const START_ORDER: readonly ServiceSpec[] = [
   { name: 'fulfilment', file: 'fulfilment.js' },
   { name: 'gateway', file: 'gateway.js', portOffset: 0 },
 ];
-const STOP_ORDER = ['gateway', 'payments', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
+const STOP_ORDER = ['gateway', 'payments', 'recommendations', 'orders', 'fulfilment', 'pricing', 'inventory', 'queue'];
 
 /** START_ORDER plus the services in other languages whose toolchain is here, each before the gateway; says which it skipped. */
 function startOrder(): ServiceSpec[] {
@@ -41,6 +43,9 @@ function startOrder(): ServiceSpec[] {
   const payments = javaPaymentsCommand(path.join(__dirname, '..'));
   if ('skip' in payments) console.log(`start-all: skipping payments (Java): ${payments.skip}`);
   else order.splice(order.length - 1, 0, { name: 'payments', file: '', portOffset: 6, external: payments });
+  const recommendations = pythonRecommendationsCommand(path.join(__dirname, '..'));
+  if ('skip' in recommendations) console.log(`start-all: skipping recommendations (Python): ${recommendations.skip}`);
+  else order.splice(order.length - 1, 0, { name: 'recommendations', file: '', portOffset: 8, external: recommendations });
   return order;
 }
 
@@ -102,10 +107,11 @@ async function main(): Promise<void> {
   const order = startOrder();
   const paymentsOn = order.some((s) => s.name === 'payments') ? 'on' : 'off';
   const pricingOn = order.some((s) => s.name === 'pricing') ? 'on' : 'off';
+  const recommendationsOn = order.some((s) => s.name === 'recommendations') ? 'on' : 'off';
   for (const spec of order) {
     const [command, args] = spec.external ? [spec.external.command, [...spec.external.args]] : [process.execPath, [path.join(__dirname, spec.file)]];
     const child = spawn(command, args, {
-      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn, SHOP_PRICING: pricingOn },
+      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn, SHOP_PRICING: pricingOn, SHOP_RECOMMENDATIONS: recommendationsOn },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);

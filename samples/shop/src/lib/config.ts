@@ -13,6 +13,8 @@ export const PORTS = {
   pricing: base + 5,
   /** The Java service (samples/shop/java/payments reads the same SHOP_BASE_PORT). */
   payments: base + 6,
+  /** The Python service (samples/shop/python/recommendations reads the same SHOP_BASE_PORT). */
+  recommendations: base + 8,
 } as const;
 
 export function serviceUrl(service: keyof typeof PORTS): string {

@@ -35,7 +35,8 @@ export const codeLanguages: readonly CodeLanguageInfo[] = [
     extensions: ['.py'],
     vscodeLanguageIds: ['python'],
     skippedFolders: ['__pycache__', '.venv', 'venv', 'site-packages', '.tox', '.mypy_cache'],
-    mayBeInstrumented: /start_as_current_span|start_span|@\w+\.(?:route|get|post|put|patch|delete|api_route)\b|\bpath\(|\bre_path\(/,
+    // Manual spans, Flask/FastAPI route decorators and registrations, Django path()/re_path()/url().
+    mayBeInstrumented: /start_as_current_span|start_span|\.(?:route|get|post|put|patch|delete|head|options|trace|api_route|add_url_rule|add_api_route)\s*\(|\b(?:re_)?path\s*\(|\burl\s*\(/,
   },
   {
     id: 'go',

@@ -10,6 +10,7 @@ const loaders: Partial<Record<CodeLanguageId, CodeIntelLanguageLoader>> = {
   typescript: () => (require('./typescript/typescriptLanguage') as typeof import('./typescript/typescriptLanguage')).loadTypescriptLanguage(),
   go: () => (require('./go/goLanguage') as typeof import('./go/goLanguage')).loadGoLanguage(),
   java: () => (require('./java/javaLanguage') as typeof import('./java/javaLanguage')).loadJavaLanguage(),
+  python: () => (require('./python/pythonLanguage') as typeof import('./python/pythonLanguage')).loadPythonLanguage(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
