@@ -79,7 +79,15 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     // The Java payments service runs when start-all found java and its build; the agent writes no counts file, so its
     // spans are checked against what the load implies instead.
     const javaPayments = /start-all: skipping payments/.test(shopLog) ? undefined : received['payments'];
-    const { payments: _payments, ...receivedCounted } = received;
+    // The Python recommendations service (when python3 and its venv are there) writes no counts file either.
+    const recommendationsRan = !/start-all: skipping recommendations/.test(shopLog);
+    const { payments: _payments, recommendations, ...receivedCounted } = received;
+    if (recommendationsRan) {
+      // One recommendation per product listing (15 in this load), one digest per report (3).
+      assert.equal(recommendations?.['recommendations.rank'], 15, JSON.stringify(recommendations));
+      assert.equal(recommendations?.['recommendations.digest'], 3, JSON.stringify(recommendations));
+    }
+    else assert.equal(recommendations, undefined);
     assert.deepEqual(receivedCounted, produced);
     if (javaPayments) {
       assert.equal(javaPayments['payments.authorize'], 9);
@@ -131,7 +139,7 @@ describe('receiver: end to end with the sample shop and the real OpenTelemetry S
     assert.equal(reports.length, 3);
     assert.ok(reports.every((t) => one(t, 'orders.report').durationUs >= 120_000));
     // The agent also traces the payments health checks start-all made (each a trace of one GET /health).
-    assert.equal(traces.length, REQUESTS + 9 + (javaPayments?.['GET /health'] ?? 0));
+    assert.equal(traces.length, REQUESTS + 9 + (javaPayments?.['GET /health'] ?? 0) + (recommendations?.['GET /health'] ?? 0));
     if (goPricing) {
       // Products: the gateway's context reaches the Go service (otelhttp extracts it), whose manual spans nest under
       // its server span; every fifth lookup takes the slow path, four SKUs of 30 ms one after the other.
