@@ -123,3 +123,38 @@ export async function eventually(condition: () => Promise<boolean>, what: string
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Durations in ms (to the ns) of the spans of `service` named `name`, read from api/v3's OTLP JSON without Span Lens
+ * (v1 JSON truncates to whole µs, which shows in the figures of 40 µs spans).
+ */
+export async function rawV3Durations(jaegerUrl: string, service: string, name: string, lookbackUs = 3600e6): Promise<number[]> {
+  const end = Date.now();
+  const params = new URLSearchParams({
+    'query.service_name': service,
+    'query.operation_name': name,
+    'query.start_time_min': new Date(end - lookbackUs / 1000).toISOString(),
+    'query.start_time_max': new Date(end + 60_000).toISOString(),
+    'query.num_traces': '10000',
+  });
+  const response = await fetch(`${jaegerUrl}/api/v3/traces?${params}`, { signal: AbortSignal.timeout(30_000) });
+  if (response.status === 404) return [];
+  const body = (await response.json()) as {
+    result: {
+      resourceSpans: Array<{
+        resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+        scopeSpans: Array<{ spans: Array<{ spanId: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string }> }>;
+      }>;
+    };
+  };
+  const durations = new Map<string, number>();
+  for (const rs of body.result.resourceSpans) {
+    if (rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue !== service) continue;
+    for (const ss of rs.scopeSpans) {
+      for (const s of ss.spans) {
+        if (s.name === name) durations.set(s.spanId, Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6);
+      }
+    }
+  }
+  return [...durations.values()];
+}

@@ -29,8 +29,21 @@ export function shopDir(): string {
   return path.join(repoRoot(), 'samples', 'shop');
 }
 
-/** Sends `requests` requests through the shop exporting as asked; resolves after the shop has flushed and exited. */
+/**
+ * Sends `requests` requests through the shop exporting as asked; resolves after the shop has flushed and exited.
+ * A port taken between choosing and listening (other programs share the machine) means another try on other ports.
+ */
 export async function runShop(options: ShopExport): Promise<ShopRun> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runShopOnce(options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error && /EADDRINUSE/.test(e.message))) throw e;
+    }
+  }
+}
+
+async function runShopOnce(options: ShopExport): Promise<ShopRun> {
   const dist = path.join(shopDir(), 'dist', 'start-all.js');
   if (!fs.existsSync(dist)) throw new Error(`build the sample first (npm run build:sample): ${dist} is missing`);
   const base = await freeBasePort();
