@@ -1,6 +1,6 @@
 // Bundles the extension, the lazily loaded code-intelligence module, the CLI, the webview and the test suites.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 
@@ -55,6 +55,15 @@ const builds = [
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
+// The tree-sitter runtime and the grammars of the languages read with it, beside the bundles that load them on
+// first use (src/core/code/treeSitter/treeSitterRuntime.ts); the .vsix ships this folder.
+const grammarNames = ['python', 'go', 'java'];
+const wasmSource = join(root, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+const wasmTarget = join(root, 'dist', 'tree-sitter');
+mkdirSync(wasmTarget, { recursive: true });
+for (const file of ['tree-sitter.js', 'tree-sitter.wasm', ...grammarNames.map((g) => `tree-sitter-${g}.wasm`)]) {
+  copyFileSync(join(wasmSource, file), join(wasmTarget, file));
+}
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log('esbuild: watching');

@@ -15,7 +15,7 @@ import type { LatencyLensProvider } from './vscode/lens/latencyLensProvider';
 import { LintDiagnostics } from './vscode/lint/lintDiagnostics';
 import { LintCodeActionProvider } from './vscode/lint/lintCodeActions';
 import { setUpTracing, type SetUpTracingArgs } from './vscode/lint/setUpTracing';
-import { LENS_LANGUAGES } from './vscode/lens/latencyLensProvider';
+import { LINT_LANGUAGES } from './vscode/languageSelectors';
 import { SpanLocator, type CodeLocation } from './vscode/spanLocator';
 import { registerTraceViewer, TraceViewerPresenter, type TraceViewerDeps } from './vscode/viewer/traceViewerPanel';
 import { FileTraceSource } from './core/sources/fileSource';
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     receiver,
     sources.registerProvider(receiver),
     registerTraceViewer(context, viewerDeps),
-    vscode.languages.registerCodeActionsProvider(LENS_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
+    vscode.languages.registerCodeActionsProvider(LINT_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
     vscode.commands.registerCommand(CommandId.SetUpTracing, (args?: SetUpTracingArgs) => setUpTracing(codeIntel, args)),
     ...registerSourceCommands(sources, log, context.secrets),
     ...registerTraceCommands(sources, presenter, log),

@@ -1,6 +1,8 @@
 import { SpanLensError } from '../core/errors';
 import { type CliCommand, type CliIo, processIo, UsageError } from './io';
 import { commands } from './commands';
+import { OutputClosedError } from './output';
+import { quoteForDisplay } from '../core/text/quoteForDisplay';
 
 declare const SPANLENS_VERSION: string | undefined;
 const version = typeof SPANLENS_VERSION === 'string' ? SPANLENS_VERSION : 'dev';
@@ -36,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`spanlens: unknown command '${name}'. Run 'spanlens --help' for the list.`);
+    io.err(`spanlens: unknown command '${quoteForDisplay(name)}'. Run 'spanlens --help' for the list.`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -46,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
   try {
     return await command.run(rest, io, signal);
   } catch (e) {
+    // The reader stopped reading (`spanlens trace … | head`): nothing is wrong, as for any Unix tool.
+    if (e instanceof OutputClosedError) return 0;
     if (e instanceof UsageError) {
       io.err(`spanlens ${command.name}: ${e.message}\n${command.usage}`);
       return 2;

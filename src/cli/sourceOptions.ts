@@ -3,6 +3,7 @@ import type { TraceSource } from '../core/sources/traceSource';
 import { UsageError } from './io';
 import { defaultSourceSpec, openTraceSource } from '../core/sources/openSource';
 import { parseDurationUs } from '../core/sources/duration';
+import { escapeControlChars } from '../core/text/quoteForDisplay';
 
 /** Flags shared by the commands that read traces from a source. */
 export const SOURCE_VALUED_FLAGS = ['--source', '--timeout', '--header'] as const;
@@ -59,7 +60,9 @@ export function openSourceFromFlags(flags: SourceFlags): TraceSource {
 
 /** Columns padded to their widest cell; `right` marks numeric columns. Cells are plain text. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[] = []): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...cells): spreading a long column overflows the call stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? '').length);
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, i) => (i === cells.length - 1 && !right[i] ? cell : right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
@@ -68,8 +71,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** Control characters in untrusted names would garble a terminal; show them escaped. */
+/** Control characters and bidi overrides in untrusted names would garble a terminal; show them escaped. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControlChars(text);
 }

@@ -1,9 +1,13 @@
+import { escapeControlCharsExceptNewlines } from './text/quoteForDisplay';
+import { displayUrl, redactUrlsInText } from './text/displayUrl';
+
 /** What went wrong, in terms a user can act on. */
 export type SpanLensErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'cancelled'
   | 'http'
+  | 'redirect'
   | 'not-jaeger'
   | 'too-large'
   | 'malformed-response'
@@ -13,16 +17,20 @@ export type SpanLensErrorKind =
 
 /**
  * The one error type core code throws. `message` is the sentence shown to the user: what happened and what
- * to do about it.
+ * to do about it. Messages are shown in terminals, notifications and logs, so the constructor is the last line of
+ * defence for what they quote: control characters are escaped (quoted input should already have gone through
+ * quoteForDisplay) and credentials in URLs removed, in the message and in `details.url`.
  */
 export class SpanLensError extends Error {
   override readonly name = 'SpanLensError';
+  readonly details: { readonly url?: string; readonly status?: number; readonly file?: string; readonly cause?: unknown };
   constructor(
     readonly kind: SpanLensErrorKind,
     message: string,
-    readonly details: { readonly url?: string; readonly status?: number; readonly file?: string; readonly cause?: unknown } = {},
+    details: { readonly url?: string; readonly status?: number; readonly file?: string; readonly cause?: unknown } = {},
   ) {
-    super(message);
+    super(escapeControlCharsExceptNewlines(redactUrlsInText(message)));
+    this.details = details.url === undefined ? details : { ...details, url: displayUrl(details.url) };
   }
 }
 
@@ -30,8 +38,8 @@ export function isSpanLensError(e: unknown): e is SpanLensError {
   return e instanceof SpanLensError;
 }
 
-/** A message for any thrown value, for logs and last-resort reporting. */
+/** A message for any thrown value, for logs and last-resort reporting: no URL credentials, no control characters. */
 export function describeError(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
+  const text = e instanceof Error ? e.message : String(e);
+  return escapeControlCharsExceptNewlines(redactUrlsInText(text));
 }

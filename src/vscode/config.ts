@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { displayUrl } from '../core/text/displayUrl';
 
 /** Every setting Span Lens reads, as one typed snapshot. Mirrors `contributes.configuration` in package.json. */
 export interface SpanLensConfig {
@@ -12,6 +13,8 @@ export interface SpanLensConfig {
   /** Empty = resolve per file. */
   readonly serviceName: string;
   readonly requestTimeoutMs: number;
+  /** `spanlens.pathMappings`: recorded path prefix → workspace folder (variables resolved). */
+  readonly pathMappings: Readonly<Record<string, string>>;
 }
 
 export const CONFIG_SECTION = 'spanlens';
@@ -27,7 +30,16 @@ export function readConfig(): SpanLensConfig {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     serviceName: c.get<string>('serviceName', '').trim(),
     requestTimeoutMs: Math.max(100, c.get<number>('requestTimeoutMs', 10000)),
+    pathMappings: resolvePathMappingVariables(c.get<Record<string, unknown>>('pathMappings', {})),
   };
+}
+
+/** Keeps string values and resolves `${workspaceFolder}` (the first folder) in them. */
+function resolvePathMappingVariables(value: Record<string, unknown> | undefined): Record<string, string> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(value ?? {})) if (typeof to === 'string') out[from] = to.replace(/\$\{workspaceFolder\}/g, folder);
+  return out;
 }
 
 /**
@@ -60,7 +72,7 @@ export class ConfigWatcher implements vscode.Disposable {
   }
 }
 
-/** Header values may hold credentials: log the names only. */
+/** Header values and the URL's user:password may hold credentials: log the header names and the URL without them. */
 function redact(config: SpanLensConfig): unknown {
-  return { ...config, jaegerHeaders: Object.keys(config.jaegerHeaders) };
+  return { ...config, jaegerUrl: displayUrl(config.jaegerUrl), jaegerHeaders: Object.keys(config.jaegerHeaders) };
 }

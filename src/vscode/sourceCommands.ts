@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CommandId } from './commandIds';
 import { JAEGER_TOKEN_SECRET, type SourceManager } from './sourceManager';
 import { CONFIG_SECTION } from './config';
+import { displayUrl } from '../core/text/displayUrl';
 
 /** Arguments accepted by Select Trace Source, so tests and other commands can drive it without UI. */
 export type SelectSourceArgs =
@@ -57,7 +58,7 @@ async function selectTraceSource(args?: SelectSourceArgs): Promise<void> {
       if (choice.url !== undefined) {
         const url = choice.url.trim();
         if (!/^https?:\/\/[^\s]+$/i.test(url)) {
-          void vscode.window.showErrorMessage(`Span Lens: "${url}" is not an http(s) URL. Enter the Jaeger query URL, e.g. http://localhost:16686.`);
+          void vscode.window.showErrorMessage(`Span Lens: "${displayUrl(url)}" is not an http(s) URL. Enter the Jaeger query URL, e.g. http://localhost:16686.`);
           return;
         }
         await config.update('jaeger.url', url.replace(/\/+$/, ''), target);
@@ -78,7 +79,7 @@ async function askForSource(): Promise<SelectSourceArgs | undefined> {
   type SourceItem = vscode.QuickPickItem & { readonly choice: 'jaeger' | 'jaeger-url' | 'file' | 'builtin' };
   const pick = await vscode.window.showQuickPick<SourceItem>(
     [
-      { label: '$(server) Jaeger', description: current, choice: 'jaeger' as const },
+      { label: '$(server) Jaeger', description: displayUrl(current), choice: 'jaeger' as const },
       { label: '$(edit) Jaeger at another URL…', choice: 'jaeger-url' as const },
       { label: '$(file) Trace file…', description: 'Jaeger JSON, OTLP JSON or Zipkin JSON', choice: 'file' as const },
       { label: '$(radio-tower) Built-in OTLP receiver', description: 'no Jaeger needed: point your app at http://localhost:4318', choice: 'builtin' as const },

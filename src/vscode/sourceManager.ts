@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { TraceSource, SourceHealth } from '../core/sources/traceSource';
 import { openTraceSource } from '../core/sources/openSource';
 import { describeError } from '../core/errors';
+import { displayUrl } from '../core/text/displayUrl';
+import { escapeControlChars } from '../core/text/quoteForDisplay';
 import type { ConfigWatcher, SpanLensConfig } from './config';
 
 export const JAEGER_TOKEN_SECRET = 'spanlens.jaeger.token';
@@ -157,10 +159,11 @@ export class SourceManager implements vscode.Disposable {
   }
 }
 
+/** The source as shown in the status bar, notifications and the log: never with the URL's credentials. */
 export function describeSpec(config: SpanLensConfig): string {
-  if (config.source === 'jaeger') return `Jaeger ${config.jaegerUrl}`;
+  if (config.source === 'jaeger') return `Jaeger ${displayUrl(config.jaegerUrl)}`;
   if (config.source === 'builtin') return 'built-in OTLP receiver';
-  return `file ${config.source}`;
+  return `file ${escapeControlChars(config.source)}`;
 }
 
 /** A relative trace-file path in settings is relative to the first workspace folder. */

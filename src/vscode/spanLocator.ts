@@ -5,6 +5,9 @@ import type { InstrumentedFunction, FunctionLocation } from '../core/code/instru
 import { codeLocationOf, matchSpanToFunction } from '../core/code/instrumented/codeAttributes';
 import { spanNameMatches } from '../core/code/instrumented/spanNameMatcher';
 import { resolveServiceName } from '../core/code/serviceName';
+import { languageOfFile, skippedSourceFolders, sourceFileGlob } from '../core/code/languages/languageIds';
+import { parsePathMappings, resolveRecordedPath } from '../core/code/pathMapping';
+import { findByQualifiedName, qualifiedNameParts } from '../core/code/symbols';
 import type { CodeIntelClient } from './codeIntelClient';
 import type { ConfigWatcher } from './config';
 
@@ -23,8 +26,8 @@ interface IndexedFunction {
   readonly fn: InstrumentedFunction;
 }
 
-const SOURCE_GLOB = '**/*.{ts,tsx,js,jsx,mts,cts,mjs,cjs}';
-const EXCLUDE_GLOB = '**/{node_modules,dist,out,build,.git,.vscode-test,coverage}/**';
+const SOURCE_GLOB = sourceFileGlob();
+const EXCLUDE_GLOB = `**/{${skippedSourceFolders().join(',')}}/**`;
 const MAX_FILES = 3000;
 
 /**
@@ -60,18 +63,57 @@ export class SpanLocator implements vscode.Disposable {
 
   private async byCodeAttributes(span: Span): Promise<CodeLocation | undefined> {
     const loc = codeLocationOf(span.attributes);
-    if (!loc?.filePath) return undefined;
-    const base = path.basename(loc.filePath).replace(/\.js$/, '.{js,ts}');
-    const files = await vscode.workspace.findFiles(`**/${base}`, EXCLUDE_GLOB, 20);
+    if (!loc) return undefined;
+    if (!loc.filePath) return loc.functionName ? this.byQualifiedName(loc.functionName) : undefined;
+    // Candidates by file name (a `.js` recorded from a build may be a `.ts` in the workspace), then the recorded
+    // path is resolved among them: an explicit mapping first, else the longest unique shared tail.
+    const recordedBase = loc.filePath.replace(/\\/g, '/').split('/').pop() ?? '';
+    const base = recordedBase.replace(/\.js$/, '.{js,ts}');
+    const files = (await vscode.workspace.findFiles(`**/${base}`, EXCLUDE_GLOB, 50)).map((u) => u.fsPath);
+    const resolution = resolveRecordedPath(loc.filePath, files, parsePathMappings(this.config.current.pathMappings));
+    this.logResolution(loc.filePath, resolution.kind === 'mapped' || resolution.kind === 'suffix' ? resolution.file : undefined, resolution.kind);
+    const chosen = resolution.kind === 'mapped' || resolution.kind === 'suffix' ? [resolution.file] : resolution.kind === 'ambiguous' ? resolution.candidates : [];
     const byFile = new Map<string, readonly FunctionLocation[]>();
-    for (const uri of files) {
-      const text = await readText(uri);
-      if (text !== undefined) byFile.set(uri.fsPath, await this.codeIntel.call('listFunctions', [text, uri.fsPath]));
+    for (const file of chosen) {
+      const text = await readText(vscode.Uri.file(file));
+      if (text !== undefined) byFile.set(file, await this.codeIntel.call('listFunctions', [text, file]));
     }
     const match = matchSpanToFunction(span.attributes, byFile, span.name);
     return match
       ? { uri: vscode.Uri.file(match.file), range: toRange(match.function.nameRange), functionRange: toRange(match.function.range), functionName: match.function.functionName }
       : undefined;
+  }
+
+  /** `code.function.name` without a path: workspace symbols with its last part, narrowed by the whole name. */
+  private async byQualifiedName(qualifiedName: string): Promise<CodeLocation | undefined> {
+    const last = qualifiedNameParts(qualifiedName).pop();
+    if (!last) return undefined;
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', last)) ?? [];
+    const files = [...new Set(symbols.filter((s) => s.name === last || s.name.endsWith(`.${last}`)).map((s) => s.location.uri.fsPath))].slice(0, 50);
+    // Files of languages we parse: our own function list knows the qualified names.
+    const byFile = new Map<string, readonly FunctionLocation[]>();
+    for (const file of files.filter((f) => languageOfFile(f) !== undefined)) {
+      const text = await readText(vscode.Uri.file(file));
+      if (text !== undefined) byFile.set(file, await this.codeIntel.call('listFunctions', [text, file]));
+    }
+    const hit = findByQualifiedName(qualifiedName, byFile);
+    if (hit) return { uri: vscode.Uri.file(hit.file), range: toRange(hit.function.nameRange), functionRange: toRange(hit.function.range), functionName: hit.function.functionName };
+    // Other languages: the symbol provider's answer, when it has exactly one function of that name.
+    const others = symbols.filter((s) => languageOfFile(s.location.uri.fsPath) === undefined && (s.kind === vscode.SymbolKind.Function || s.kind === vscode.SymbolKind.Method) && s.name === last);
+    if (others.length !== 1) return undefined;
+    const only = others[0]!;
+    return { uri: only.location.uri, range: only.location.range, functionRange: only.location.range, functionName: only.containerName ? `${only.containerName}.${only.name}` : only.name };
+  }
+
+  private readonly loggedPaths = new Set<string>();
+
+  /** Says once per recorded folder where its files were found, so a wrong guess can be corrected by a mapping. */
+  private logResolution(recorded: string, file: string | undefined, how: string): void {
+    const folder = path.posix.dirname(recorded.replace(/\\/g, '/'));
+    if (this.loggedPaths.has(folder)) return;
+    this.loggedPaths.add(folder);
+    if (file) this.log.info(`code.file.path ${recorded} → ${file} (${how === 'mapped' ? 'spanlens.pathMappings' : 'longest shared path suffix'})`);
+    else this.log.info(`code.file.path ${recorded}: ${how === 'ambiguous' ? 'several workspace files match' : 'no workspace file matches'}; set spanlens.pathMappings to map it`);
   }
 
   private async bySpanName(span: Span): Promise<CodeLocation | undefined> {
@@ -102,7 +144,7 @@ export class SpanLocator implements vscode.Disposable {
       const out: IndexedFunction[] = [];
       for (const uri of files) {
         const text = await readText(uri);
-        if (text === undefined || !/startActiveSpan|startSpan|@\w+\(|withSpan|traced|\.(get|post|put|patch|delete|route)\(/.test(text)) continue;
+        if (text === undefined || !languageOfFile(uri.fsPath)?.mayBeInstrumented.test(text)) continue;
         try {
           for (const fn of await this.codeIntel.call('findInstrumentedFunctions', [text, uri.fsPath, {}])) out.push({ uri, fn });
         } catch (e) {
@@ -125,6 +167,7 @@ export class SpanLocator implements vscode.Disposable {
         workspaceRoot: folder?.uri.fsPath ?? path.dirname(uri.fsPath),
         readFile: (p) => readText(vscode.Uri.file(p)),
         override: this.config.current.serviceName,
+        codeServices: () => this.codeIntel.call('serviceNamesFromCode', [uri.fsPath, folder?.uri.fsPath ?? path.dirname(uri.fsPath)]),
       }).then((r) => r.service);
       this.serviceOfFile.set(key, pending);
     }

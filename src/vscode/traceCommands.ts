@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
 import { CommandId } from './commandIds';
 import type { SourceManager } from './sourceManager';
 import type { OpenedTrace, TracePresenter } from './tracePresenter';
 import { openTraceWithProgress } from './openTrace';
 import { parseTraceIdInput } from '../core/model/traceIdInput';
 import { parseTraceDocument } from '../core/model/traceDocument';
+import { checkTraceFileSize } from '../core/sources/traceFileRead';
 import type { Trace } from '../core/model/trace';
 
 /** `spanlens.openTraceById` accepts an id string or `{ traceId }`; returns the id and span count it opened. */
@@ -31,13 +33,15 @@ export function registerTraceCommands(sources: SourceManager, presenter: TracePr
       const uri = typeof args === 'string' ? vscode.Uri.file(args) : args ?? (await askForTraceFile());
       if (!uri) return undefined;
       try {
+        // Checked before reading: a 1 GB file would be read whole only to fail with a V8 string-length message.
+        checkTraceFileSize(uri.fsPath, (await vscode.workspace.fs.stat(uri)).size);
         const bytes = await vscode.workspace.fs.readFile(uri);
         const traces = parseTraceDocument(new TextDecoder().decode(bytes), uri.fsPath);
         await presenter.show(traces, { source: `file ${uri.fsPath}`, file: uri.fsPath });
         log.info(`Opened ${traces.length} trace(s) from ${uri.fsPath}`);
         return traces;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = describeError(e);
         log.error(`Open trace file ${uri.fsPath}: ${message}`);
         void vscode.window.showErrorMessage(`Span Lens: ${message}`);
         return undefined;

@@ -1,4 +1,4 @@
-import { isFile } from '../traceFiles';
+import { isFile, readTraceFile } from '../traceFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
@@ -7,7 +7,7 @@ import { parseArgs } from '../args';
 import type { Trace } from '../../core/model/trace';
 import { SpanLensError } from '../../core/errors';
 import { normalizeTraceId } from '../../core/model/ids';
-import { parseTraceDocument } from '../../core/model/traceDocument';
+import { quoteForDisplay } from '../../core/text/quoteForDisplay';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { buildHtmlExport, readViewerAssets, type ViewerAssets } from '../../core/export/htmlExport';
 import { buildAnalyzedPayload } from '../../core/export/payloadAnalysis';
@@ -77,13 +77,7 @@ interface LoadedTrace {
 
 async function loadTrace(target: string, wantedId: string | undefined, flags: SourceFlags, signal: AbortSignal): Promise<LoadedTrace> {
   if (isFile(target)) {
-    let text: string;
-    try {
-      text = fs.readFileSync(target, 'utf8');
-    } catch (e) {
-      throw new SpanLensError('bad-input', `Cannot read ${target}: ${e instanceof Error ? e.message : String(e)}`, { file: target, cause: e });
-    }
-    const traces = parseTraceDocument(text, target);
+    const traces = readTraceFile(target);
     const label = path.basename(target);
     if (wantedId !== undefined) {
       const id = normalizeTraceId(wantedId);
@@ -97,7 +91,7 @@ async function loadTrace(target: string, wantedId: string | undefined, flags: So
     return { trace: traces[0]!, label };
   }
   const id = parseTraceIdInput(target);
-  if (id === undefined) throw new UsageError(`'${target}' is neither a trace id (16 or 32 hex digits) nor an existing file`);
+  if (id === undefined) throw new UsageError(`'${quoteForDisplay(target)}' is neither a trace id (16 or 32 hex digits) nor an existing file`);
   return { trace: await openSourceFromFlags(flags).getTrace(id, signal), label: flags.spec };
 }
 

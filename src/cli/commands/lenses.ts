@@ -7,6 +7,7 @@ import { SOURCE_BOOLEAN_FLAGS, SOURCE_USAGE, SOURCE_VALUED_FLAGS, formatTable, o
 import { SpanLensError } from '../../core/errors';
 import { parseDurationUs } from '../../core/sources/duration';
 import { LatencyProvider } from '../../core/stats/latencyProvider';
+import { OperationIndex } from '../../core/stats/serviceReporting';
 import { resolveServiceName } from '../../core/code/serviceName';
 import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
 import { formatCount, formatDurationMs, formatPercent } from '../../core/stats/format';
@@ -35,13 +36,14 @@ export interface LensRow {
 const usage = [
   'Usage: spanlens lenses FILE... [options]',
   '',
-  'Finds the instrumented functions of TypeScript/JavaScript files (tracer.startActiveSpan/startSpan, span',
-  'decorators, withSpan-style wrappers, Express/Fastify/Koa/NestJS routes) and prints the latency the trace source',
-  'has for each: the figures the editor shows as CodeLens. Functions without data have count 0 and null figures.',
+  'Finds the instrumented functions of source files (TypeScript/JavaScript: tracer.startActiveSpan/startSpan, span',
+  'decorators, withSpan-style wrappers, Express/Fastify/Koa/NestJS routes; Python, Go and Java: their SDKs\' span',
+  'calls, decorators/annotations and web-framework routes) and prints the latency the trace source has for each:',
+  'the figures the editor shows as CodeLens. Functions without data have count 0 and null figures.',
   '',
   'Options:',
-  '  --service S        service for every file (default: OTEL_SERVICE_NAME in .env files, else the nearest',
-  '                     package.json name, else the tracer name)',
+  '  --service S        service for every file (default: the service the code sets, else OTEL_SERVICE_NAME in',
+  '                     .env files or deployment files, else the project name, else the tracer name)',
   '  --root DIR         workspace root: env/package.json lookup stops here (default: the git root, else cwd)',
   '  --lookback D       window such as 15m, 1h, 2d, or "all" (default 1h for Jaeger, all for trace files)',
   '  --limit N          traces fetched per operation (default 1000); figures come from that sample',
@@ -100,28 +102,31 @@ export const lensesCommand: CliCommand = {
     const texts = await Promise.all(
       files.map(async (f) => {
         const text = await readOptional(f);
-        if (text === undefined) throw new SpanLensError('not-found', `Cannot read ${f}: give the path of a TypeScript or JavaScript file.`, { file: f });
+        if (text === undefined) throw new SpanLensError('not-found', `Cannot read ${f}: give the path of a source file (TypeScript, JavaScript, Python, Go or Java).`, { file: f });
         return text;
       }),
     );
 
-    // The TypeScript compiler is loaded here, not when the CLI starts: other commands never pay for it. A plain
-    // require (esbuild turns it into a lazy module init) rather than import(), which Node would send through its ESM
-    // loader when the CLI runs from source.
+    // The parsers are loaded here, not when the CLI starts: other commands never pay for them. A plain require
+    // (esbuild turns it into a lazy module init) rather than import(), which Node would send through its ESM loader
+    // when the CLI runs from source.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { findInstrumentedFunctions } = require('../../core/code/instrumented/finder') as typeof import('../../core/code/instrumented/finder');
+    const { findInstrumentedFunctions, serviceNamesFromCode } = require('../../core/code/codeIntel') as typeof import('../../core/code/codeIntel');
 
     const source = openSourceFromFlags(flags);
     const provider = new LatencyProvider(source, { lookbackMs, maxTracesPerQuery: limit });
     const knownServices = serviceOverride ? undefined : await source.services(signal).catch(() => undefined);
+    const operations = new OperationIndex(() => Promise.resolve(source), flags.timeoutMs * 2);
 
     const pending: Array<Promise<LensRow>> = [];
     for (const [i, file] of files.entries()) {
-      const functions = findInstrumentedFunctions(texts[i]!, file);
+      const functions = await findInstrumentedFunctions(texts[i]!, file);
       const tracerNames = [...new Set(functions.map((f) => f.tracerName).filter((t): t is string => t !== undefined))];
+      const workspaceRoot = rootFlag ? path.resolve(rootFlag) : defaultRoot(file);
       const resolution = await resolveServiceName({
         filePath: file,
-        workspaceRoot: rootFlag ? path.resolve(rootFlag) : defaultRoot(file),
+        workspaceRoot,
+        codeServices: () => serviceNamesFromCode(file, workspaceRoot),
         readFile: readOptional,
         ...(serviceOverride ? { override: serviceOverride } : {}),
         tracerNames,
@@ -130,12 +135,17 @@ export const lensesCommand: CliCommand = {
       if (resolution.ambiguous) {
         io.err(`spanlens lenses: ${printable(file)}: several services could be meant (${[resolution.service, ...resolution.alternatives].join(', ')}); using ${resolution.service}. Pass --service to choose.`);
       }
-      const service = resolution.service;
+      let service = resolution.service;
       const display = path.relative(process.cwd(), file) || file;
       for (const fn of functions) {
         pending.push(
           (async (): Promise<LensRow> => {
-            const stats = service ? await provider.getStats(service, [fn.spanName, ...fn.alternativeSpanNames], signal) : undefined;
+            let fnService = service;
+            // The chosen name has no spans in this source: the one service reporting the span name, as in the editor.
+            if (knownServices && (fnService === undefined || !knownServices.includes(fnService)) && resolution.source !== 'setting') {
+              fnService = (await operations.serviceReporting([fn.spanName, ...fn.alternativeSpanNames], knownServices)) ?? fnService;
+            }
+            const stats = fnService ? await provider.getStats(fnService, [fn.spanName, ...fn.alternativeSpanNames], signal) : undefined;
             return {
               file: display,
               line: fn.nameRange.start.line + 1,
@@ -143,7 +153,7 @@ export const lensesCommand: CliCommand = {
               spanName: describeSpanNameMatcher(fn.spanName),
               matchedSpanName: stats?.matchedBy ? describeSpanNameMatcher(stats.matchedBy) : null,
               via: fn.via,
-              service: service ?? null,
+              service: fnService ?? null,
               count: stats?.count ?? 0,
               sampleSize: stats ? stats.sampleSize : null,
               p50Ms: stats?.p50Ms ?? null,

@@ -1,19 +1,29 @@
 // Which service a source file's spans are recorded under, decided from files the developer already has.
 //
-// Order: the override setting; else, walking up from the file's folder to the workspace root, the first folder
-// that says something — `OTEL_SERVICE_NAME` (or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`) in its env files
-// (`.env.local`, `.env.development`, `.env`, in that order), else the `name` in its package.json; else the tracer
-// name from `trace.getTracer('…')`. Everything else found on the way is offered as an alternative, so the host can
+// Order: the override setting; else the service the process's own code sets (its resource, SDK options, the
+// project's setup helpers: codeServiceName.ts, given as `codeServices`); else, walking up from the file's folder to
+// the workspace root, the first folder that says something — `OTEL_SERVICE_NAME` (or `service.name` in
+// `OTEL_RESOURCE_ATTRIBUTES`) in its env files (`.env.local`, `.env.development`, `.env`, in that order) or in its
+// Dockerfile, a docker-compose service built from it, else the `name` in its package.json, else the project name in
+// its pyproject.toml, go.mod, pom.xml or settings.gradle; else the tracer name from `trace.getTracer('…')`. Everything else found on the way is offered as an alternative, so the host can
 // ask once when the choice is unclear.
 import * as path from 'node:path';
+import { projectManifests } from './projectManifests';
+import { parseEnvFile, serviceNameFromEnv } from './envFiles';
+import { composeFileNames, composeServices, dockerfileNames, serviceNameFromDockerfile } from './deploymentManifests';
+import type { CodeServiceCandidate } from './codeServiceName';
 
-export type ServiceNameSource = 'setting' | 'env' | 'package.json' | 'tracer' | 'none';
+export { parseEnvFile, serviceNameFromEnv, serviceNameFromResourceAttributes } from './envFiles';
+
+export type ServiceNameSource = 'setting' | 'code' | 'env' | 'deployment' | 'package.json' | 'project manifest' | 'tracer' | 'none';
 
 export interface ServiceCandidate {
   readonly service: string;
   readonly source: ServiceNameSource;
   /** The file it came from (env file or package.json), absent for the setting and tracer names. */
   readonly file?: string;
+  /** For people: how that file says it (`resourceFromAttributes at line 12`, `ENV in Dockerfile`). */
+  readonly detail?: string;
 }
 
 export interface ServiceNameRequest {
@@ -29,6 +39,8 @@ export interface ServiceNameRequest {
   readonly tracerNames?: readonly string[];
   /** Services the trace source knows, to prefer a candidate that actually has data. */
   readonly knownServices?: readonly string[];
+  /** The services the project's code sets for this file, best first (codeServiceName.ts); run in a worker. */
+  codeServices?(): Promise<readonly CodeServiceCandidate[]>;
 }
 
 export interface ServiceNameResolution {
@@ -36,6 +48,8 @@ export interface ServiceNameResolution {
   readonly service: string | undefined;
   readonly source: ServiceNameSource;
   readonly file?: string;
+  /** How `file` names the service, for the hover and the log. */
+  readonly detail?: string;
   /** Other plausible names (without `service`), best first, e.g. the unscoped package name. */
   readonly alternatives: readonly string[];
   /**
@@ -46,53 +60,6 @@ export interface ServiceNameResolution {
 }
 
 export const envFileNames: readonly string[] = ['.env.local', '.env.development', '.env'];
-
-/** Parses dotenv text: `KEY=value`, `export KEY=value`, quotes, `#` comments. */
-export function parseEnvFile(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2]!;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) > 0) {
-      value = value.slice(1, value.indexOf(quote, 1));
-      if (quote === '"') value = value.replace(/\\n/g, '\n');
-    } else {
-      const hash = value.search(/\s#/);
-      if (hash >= 0) value = value.slice(0, hash);
-      value = value.trim();
-    }
-    out.set(m[1]!, value);
-  }
-  return out;
-}
-
-/** `service.name` from an `OTEL_RESOURCE_ATTRIBUTES` value (`k=v,k2=v2`, values percent-encoded). */
-export function serviceNameFromResourceAttributes(value: string): string | undefined {
-  for (const pair of value.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    if (pair.slice(0, eq).trim() !== 'service.name') continue;
-    const raw = pair.slice(eq + 1).trim();
-    try {
-      return decodeURIComponent(raw) || undefined;
-    } catch {
-      return raw || undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The service an env file names: OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES, as in the SDK. */
-export function serviceNameFromEnv(env: ReadonlyMap<string, string>): string | undefined {
-  const direct = env.get('OTEL_SERVICE_NAME')?.trim();
-  if (direct) return direct;
-  const attrs = env.get('OTEL_RESOURCE_ATTRIBUTES');
-  return attrs ? serviceNameFromResourceAttributes(attrs) : undefined;
-}
 
 function packageName(text: string): string | undefined {
   try {
@@ -133,6 +100,10 @@ export async function serviceNameCandidates(req: ServiceNameRequest): Promise<Se
   const out: ServiceCandidate[] = [];
   const override = req.override?.trim();
   if (override) out.push({ service: override, source: 'setting' });
+  for (const c of (await req.codeServices?.().catch(() => [])) ?? []) {
+    out.push({ service: c.service, source: 'code', file: c.file, detail: `${c.via} at line ${c.line + 1} (${c.rule})` });
+  }
+  const composeServicesByFolder = await composeServicesAbove(req);
   for (const dir of foldersUp(req.filePath, req.workspaceRoot)) {
     for (const name of envFileNames) {
       const file = path.join(dir, name);
@@ -140,6 +111,16 @@ export async function serviceNameCandidates(req: ServiceNameRequest): Promise<Se
       if (text === undefined) continue;
       const service = serviceNameFromEnv(parseEnvFile(text));
       if (service) out.push({ service, source: 'env', file });
+    }
+    // The compose environment overrides the image's ENV when the container runs.
+    for (const c of composeServicesByFolder.get(path.resolve(dir)) ?? []) {
+      out.push({ service: c.service, source: 'deployment', file: c.file, detail: `environment of compose service ${c.name}` });
+    }
+    for (const name of dockerfileNames) {
+      const file = path.join(dir, name);
+      const text = await req.readFile(file);
+      const service = text !== undefined ? serviceNameFromDockerfile(text) : undefined;
+      if (service) out.push({ service, source: 'deployment', file, detail: 'ENV in the Dockerfile' });
     }
     const pkgFile = path.join(dir, 'package.json');
     const pkgText = await req.readFile(pkgFile);
@@ -149,8 +130,34 @@ export async function serviceNameCandidates(req: ServiceNameRequest): Promise<Se
       const unscoped = unscopedPackageName(name);
       if (unscoped !== name) out.push({ service: unscoped, source: 'package.json', file: pkgFile });
     }
+    // The other languages' build files: pyproject.toml, go.mod, pom.xml, settings.gradle.
+    for (const manifest of projectManifests) {
+      const file = path.join(dir, manifest.fileName);
+      const text = await req.readFile(file);
+      const project = text !== undefined ? manifest.read(text) : undefined;
+      if (project) out.push({ service: project, source: 'project manifest', file });
+    }
   }
   for (const t of req.tracerNames ?? []) if (t) out.push({ service: t, source: 'tracer' });
+  return out;
+}
+
+/** docker-compose files from the file's folder up to the workspace root: build context folder → services. */
+async function composeServicesAbove(req: ServiceNameRequest): Promise<Map<string, Array<{ service: string; name: string; file: string }>>> {
+  const out = new Map<string, Array<{ service: string; name: string; file: string }>>();
+  for (const dir of foldersUp(req.filePath, req.workspaceRoot)) {
+    for (const name of composeFileNames) {
+      const file = path.join(dir, name);
+      const text = await req.readFile(file);
+      if (text === undefined) continue;
+      for (const c of composeServices(text, file)) {
+        if (!c.context || !c.service) continue;
+        const list = out.get(c.context) ?? [];
+        list.push({ service: c.service, name: c.name, file });
+        out.set(c.context, list);
+      }
+    }
+  }
   return out;
 }
 
@@ -173,7 +180,30 @@ export async function resolveServiceName(req: ServiceNameRequest): Promise<Servi
     service: chosen.service,
     source: chosen.source,
     ...(chosen.file !== undefined ? { file: chosen.file } : {}),
+    ...(chosen.detail !== undefined ? { detail: chosen.detail } : {}),
     alternatives: unique.filter((c) => c !== chosen).map((c) => c.service),
     ambiguous,
   };
+}
+
+/** Why this service was chosen, for the lens hover and the log (`relative` shortens file paths). */
+export function describeServiceChoice(r: Pick<ServiceNameResolution, 'source' | 'file' | 'detail'>, relative: (file: string) => string = (f) => f): string {
+  const where = r.file !== undefined ? relative(r.file) : undefined;
+  switch (r.source) {
+    case 'setting':
+      return 'from the spanlens.serviceName setting';
+    case 'code':
+      return `set in the code: ${r.detail ?? 'resource'}${where ? ` of ${where}` : ''}`;
+    case 'env':
+      return `OTEL_SERVICE_NAME${where ? ` in ${where}` : ''}`;
+    case 'deployment':
+      return `${r.detail ?? 'deployment file'}${where ? ` (${where})` : ''}`;
+    case 'package.json':
+    case 'project manifest':
+      return `the project name${where ? ` in ${where}` : ''}`;
+    case 'tracer':
+      return 'the tracer name in the code';
+    case 'none':
+      return 'nothing names it';
+  }
 }

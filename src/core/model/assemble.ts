@@ -23,6 +23,10 @@ type MutableSpan = { -readonly [K in keyof Span]: Span[K] };
  *   not come after its effect). A span ending after its parent ends is only reported for a SERVER span under a
  *   CLIENT parent: the synchronous RPC case, where the caller waits for the answer. Other children may legitimately
  *   outlive their parent (fire-and-forget work, FOLLOWS_FROM, producer/consumer).
+ * - A negative duration (the span ends before it starts: Jaeger JSON `duration < 0`, OTLP end before start, Zipkin
+ *   `duration < 0`) is set to zero, with a warning on the span giving the source's value and one warning on the trace
+ *   counting such spans. Zero, not the absolute value: the end is the unreliable part, and a zero-width span neither
+ *   invents time nor distorts the parent's self time. A missing duration (NaN) stays as it is.
  * - More than one span without a parent is reported once.
  *
  * Spans come out sorted by start time; ties go parent before child (by depth), then longer first, then by id, so
@@ -32,6 +36,7 @@ export function assembleTrace(traceId: string, spans: Span[], sourceWarnings: Tr
   const normalizedTraceId = normalizeTraceId(traceId);
   const warnings: TraceWarning[] = [...sourceWarnings];
   const normalized = spans.map((s) => normalizeSpan(s, normalizedTraceId));
+  clampNegativeDurations(normalized, warnings);
   const unique = resolveDuplicateIds(normalized, warnings);
   const n = unique.length;
 
@@ -86,6 +91,25 @@ function normalizeSpan(span: Span, traceId: string): MutableSpan {
   const out: MutableSpan = { ...span, traceId, spanId, parentSpanId, orphan: false, warnings: [...span.warnings] };
   if (parentSpanId === undefined) delete out.parentRefType;
   return out;
+}
+
+/** Negative durations become zero, each span saying what the source said, the trace how many there were. */
+function clampNegativeDurations(spans: readonly MutableSpan[], warnings: TraceWarning[]): void {
+  let count = 0;
+  let first: MutableSpan | undefined;
+  for (const span of spans) {
+    if (!(span.durationUs < 0)) continue;
+    addSpanWarning(span, `The source says this span ends ${formatMicros(-span.durationUs)} before it starts (a negative duration); shown with zero duration.`);
+    span.durationUs = 0;
+    count++;
+    if (first === undefined || span.startTimeUs < first.startTimeUs) first = span;
+  }
+  if (first === undefined) return;
+  const message =
+    count === 1
+      ? `Span "${first.name}" (${first.service}) has a negative duration: it ends before it starts (wrong timestamps, or a clock set back while it ran); shown with zero duration.`
+      : `${count} spans have a negative duration, the first "${first.name}" (${first.service}): they end before they start (wrong timestamps, or a clock set back while they ran); shown with zero duration.`;
+  warnings.push({ kind: 'negative-duration', spanId: first.spanId, message });
 }
 
 function addSpanWarning(span: MutableSpan, message: string): void {

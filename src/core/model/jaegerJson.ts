@@ -1,4 +1,5 @@
 import { ResourceKeys } from './resourceKey';
+import { quoteForDisplay } from '../text/quoteForDisplay';
 import type { Attribute, Span, SpanEvent, SpanLink, Trace, TraceWarning } from './trace';
 import { SpanKind, SpanStatusCode } from './trace';
 import { normalizeSpanId, normalizeTraceId } from './ids';
@@ -413,7 +414,7 @@ function readMicros(value: unknown, where: string, origin: string): number {
 }
 
 function checkHexId(id: string, where: string, origin: string, maxDigits: 32 | 16): string {
-  if (id.length > maxDigits || !/^[0-9a-f]+$/i.test(id)) throw malformedTrace(origin, where, `"${id.slice(0, 40)}" is not a hex id of up to ${maxDigits} digits`);
+  if (id.length > maxDigits || !/^[0-9a-f]+$/i.test(id)) throw malformedTrace(origin, where, `"${quoteForDisplay(id, 40)}" is not a hex id of up to ${maxDigits} digits`);
   return id;
 }
 

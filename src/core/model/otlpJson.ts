@@ -1,4 +1,5 @@
 import { ResourceKeys } from './resourceKey';
+import { quoteForDisplay } from '../text/quoteForDisplay';
 import type { Attribute, Span, SpanEvent, SpanLink, Trace } from './trace';
 import { SpanKind, SpanStatusCode } from './trace';
 import { normalizeSpanId, normalizeTraceId } from './ids';
@@ -173,12 +174,9 @@ function readSpan(s: unknown, where: string, origin: string, service: string, re
   if (s['startTimeUnixNano'] !== undefined && start === undefined) throw malformedTrace(origin, join(where, 'startTimeUnixNano'), 'expected nanoseconds as a decimal string');
   if (s['endTimeUnixNano'] !== undefined && end === undefined) throw malformedTrace(origin, join(where, 'endTimeUnixNano'), 'expected nanoseconds as a decimal string');
   const startNs = start ?? 0n;
-  let endNs = end ?? startNs;
+  // An end before the start gives a negative duration, which assembleTrace sets to zero and reports.
+  const endNs = end ?? startNs;
   if (start === undefined) warnings.push('The source gave this span no start time.');
-  if (endNs < startNs) {
-    warnings.push(`The source says this span ends ${nanosDurationToMicros(startNs - endNs)} µs before it starts; shown with zero duration.`);
-    endNs = startNs;
-  }
 
   const attributes: Attribute[] = [];
   for (const a of readAttributes(s['attributes'], join(where, 'attributes'), origin)) {
@@ -296,7 +294,7 @@ function readId(value: unknown, bytes: 16 | 8, where: string, origin: string): s
   let hex: string | undefined;
   if (HEX_ID.test(value) && value.length <= bytes * 2) hex = value.toLowerCase();
   else if (BASE64.test(value)) hex = base64ToHex(value, bytes);
-  if (hex === undefined) throw malformedTrace(origin, where, `"${value.slice(0, 48)}" is neither a hex nor a base64 ${bytes}-byte id`);
+  if (hex === undefined) throw malformedTrace(origin, where, `"${quoteForDisplay(value, 48)}" is neither a hex nor a base64 ${bytes}-byte id`);
   if (/^0+$/.test(hex)) return undefined;
   return bytes === 16 ? normalizeTraceId(hex) : normalizeSpanId(hex);
 }

@@ -81,7 +81,7 @@ export interface Span {
   readonly warnings: string[];
 }
 
-export type TraceWarningKind = 'orphan' | 'duplicate-span' | 'clock-skew' | 'multiple-roots' | 'source';
+export type TraceWarningKind = 'orphan' | 'duplicate-span' | 'clock-skew' | 'negative-duration' | 'multiple-roots' | 'source';
 
 export interface TraceWarning {
   readonly kind: TraceWarningKind;

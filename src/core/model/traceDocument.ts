@@ -1,4 +1,5 @@
 import type { Trace } from './trace';
+import { quoteForDisplay } from '../text/quoteForDisplay';
 import { SpanLensError } from '../errors';
 import { assembleTrace } from './assemble';
 import { parseJaegerJson } from './jaegerJson';
@@ -80,7 +81,7 @@ function detectFormat(json: unknown, fileName: string, where: string): TraceForm
     if (isRecord(json['result']) && 'resourceSpans' in json['result']) return 'otlp';
     if ('spans' in json || 'data' in json) return 'jaeger';
     if ('traceId' in json && 'id' in json) throw fileError(fileName, `found a single Zipkin span${where}; Zipkin files hold an array of spans ([{...}, ...]).`);
-    const keys = Object.keys(json).slice(0, 8).join(', ');
+    const keys = Object.keys(json).slice(0, 8).map((k) => quoteForDisplay(k, 40)).join(', ');
     throw fileError(fileName, `the JSON object${where} is not a trace document (keys: ${keys || 'none'}); expected OTLP {resourceSpans}, Jaeger {data} / {traceID, spans}, or a Zipkin span array.`);
   }
   throw fileError(fileName, `the JSON${where} is ${json === null ? 'null' : `a ${typeof json}`}, not a trace document.`);
@@ -123,7 +124,8 @@ function mergeSameTraceIds(traces: Trace[]): Trace[] {
 
 /** JSON.parse's message with its character position turned into line and column. */
 function describeJsonError(e: unknown, text: string, withLine = true): string {
-  const message = e instanceof Error ? e.message : String(e);
+  // V8's message quotes the input around the error: escaped and capped like any quoted input.
+  const message = quoteForDisplay(e instanceof Error ? e.message : String(e), 300);
   const m = /at position (\d+)/.exec(message);
   if (!m) return message.includes('end of JSON input') ? `${message} (the file looks truncated)` : message;
   const pos = Number(m[1]);

@@ -1,4 +1,5 @@
 import type { Attribute, Span, SpanEvent, Trace } from './trace';
+import { quoteForDisplay } from '../text/quoteForDisplay';
 import { SpanKind, SpanStatusCode } from './trace';
 import { normalizeSpanId, normalizeTraceId } from './ids';
 import { assembleTrace } from './assemble';
@@ -111,7 +112,7 @@ function readSpan(value: unknown, where: string, origin: string): ZipkinSpan {
     name,
     kind,
     timestamp: readMicros(value['timestamp'], `${where}.timestamp`, origin),
-    duration: readMicros(value['duration'], `${where}.duration`, origin),
+    duration: readDuration(value['duration'], `${where}.duration`, origin),
     localEndpoint: readEndpoint(value['localEndpoint']),
     remoteEndpoint: readEndpoint(value['remoteEndpoint']),
     tags,
@@ -129,7 +130,7 @@ function readHexId(value: unknown, width: 32 | 16, where: string, origin: string
     return undefined;
   }
   if (typeof value !== 'string' || !/^[0-9a-f]+$/i.test(value) || value.length > width) {
-    throw malformedTrace(origin, where, `${JSON.stringify(value).slice(0, 48)} is not a hex id of up to ${width} digits`);
+    throw malformedTrace(origin, where, `${quoteForDisplay(JSON.stringify(value) ?? String(value), 48)} is not a hex id of up to ${width} digits`);
   }
   return width === 32 ? normalizeTraceId(value) : normalizeSpanId(value);
 }
@@ -138,6 +139,12 @@ function readMicros(value: unknown, where: string, origin: string): number | und
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value === 0 ? undefined : value;
   throw malformedTrace(origin, where, `expected microseconds as a number, found ${describeJsonValue(value)}`);
+}
+
+/** Like readMicros, but a negative duration is kept, for assembleTrace to set to zero and report (not a broken file). */
+function readDuration(value: unknown, where: string, origin: string): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value < 0) return value;
+  return readMicros(value, where, origin);
 }
 
 function readEndpoint(value: unknown): ZipkinEndpoint | undefined {

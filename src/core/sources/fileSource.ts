@@ -1,14 +1,16 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { Span, Trace } from '../model/trace';
 import { SpanKind } from '../model/trace';
 import type { OperationInfo, SourceHealth, TraceQuery, TraceSource, TraceSummary } from './traceSource';
-import { SpanLensError, isSpanLensError } from '../errors';
+import { SpanLensError } from '../errors';
 import { isHexId, normalizeTraceId } from '../model/ids';
 import { parseTraceDocument } from '../model/traceDocument';
 import { assembleTrace } from '../model/assemble';
 import { summarizeTrace } from '../model/summary';
 import { attributeText } from '../model/attributeValues';
+import { MAX_TRACE_FILE_BYTES, checkTraceFileSize, describeFsError, formatBytes, fsError, readTraceFileText } from './traceFileRead';
+import { escapeControlChars } from '../text/quoteForDisplay';
 
 export interface FileTraceSourceOptions {
   /** One or more trace files (Jaeger JSON, OTLP JSON or JSON lines, Zipkin v2 JSON); the format is detected. */
@@ -18,11 +20,9 @@ export interface FileTraceSourceOptions {
    * usual "last hour" window would hide all of it.
    */
   readonly applyTimeWindow?: boolean;
-  /** Files larger than this are refused rather than read (default 512 MiB, about what one JS string can hold). */
+  /** Files larger than this are refused before they are read (default MAX_TRACE_FILE_BYTES, 256 MiB). */
   readonly maxBytes?: number;
 }
-
-const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 const KIND_NAME: Readonly<Record<SpanKind, string>> = {
   [SpanKind.SERVER]: 'server',
@@ -55,9 +55,9 @@ export class FileTraceSource implements TraceSource {
   constructor(options: FileTraceSourceOptions) {
     if (options.paths.length === 0) throw new SpanLensError('bad-input', 'No trace file given: name at least one Jaeger, OTLP or Zipkin JSON file.');
     this.paths = [...options.paths];
-    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxBytes = options.maxBytes ?? MAX_TRACE_FILE_BYTES;
     this.applyTimeWindow = options.applyTimeWindow ?? false;
-    this.description = this.paths.length === 1 ? `Trace file ${this.paths[0]}` : `Trace files ${this.paths.join(', ')}`;
+    this.description = escapeControlChars(this.paths.length === 1 ? `Trace file ${this.paths[0]}` : `Trace files ${this.paths.join(', ')}`);
   }
 
   async services(signal?: AbortSignal): Promise<string[]> {
@@ -120,7 +120,7 @@ export class FileTraceSource implements TraceSource {
   }
 
   private whereText(): string {
-    return this.paths.length === 1 ? `trace file ${this.paths[0]}` : `trace files ${this.paths.join(', ')}`;
+    return escapeControlChars(this.paths.length === 1 ? `trace file ${this.paths[0]}` : `trace files ${this.paths.join(', ')}`);
   }
 
   private traceMatches(trace: Trace, q: TraceQuery): boolean {
@@ -167,20 +167,13 @@ export class FileTraceSource implements TraceSource {
     if (!info.isFile()) throw new SpanLensError('bad-input', `${path} is not a file. Choose a trace file (Jaeger, OTLP or Zipkin JSON).`, { file: path });
     const cached = this.files.get(path);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
-    if (info.size > this.maxBytes) {
-      throw new SpanLensError('too-large', `${path} is ${formatBytes(info.size)}, more than the ${formatBytes(this.maxBytes)} Span Lens reads from one file. Split it or export fewer traces.`, { file: path });
-    }
+    checkTraceFileSize(path, info.size, this.maxBytes);
     const key = `${path}\u0000${info.mtimeMs}\u0000${info.size}`;
     let promise = this.pending.get(key);
     if (!promise) {
       const { mtimeMs, size } = info;
       promise = (async (): Promise<LoadedFile> => {
-        let text: string;
-        try {
-          text = await readFile(path, { encoding: 'utf8' });
-        } catch (e) {
-          throw fsError(path, e);
-        }
+        const text = await readTraceFileText(path, this.maxBytes);
         const file = { mtimeMs, size, traces: parseTraceDocument(text, path) };
         this.files.set(path, file);
         return file;
@@ -243,34 +236,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SpanLensError('cancelled', 'Reading the trace file was cancelled.');
-}
-
-function fsError(path: string, e: unknown): SpanLensError {
-  if (isSpanLensError(e)) return e;
-  if (e instanceof Error && e.name === 'AbortError') return new SpanLensError('cancelled', 'Reading the trace file was cancelled.', { file: path });
-  const code = (e as { code?: unknown } | undefined)?.code;
-  return new SpanLensError(code === 'ENOENT' ? 'not-found' : 'bad-input', describeFsError(path, e), { file: path, cause: e });
-}
-
-function describeFsError(path: string, e: unknown): string {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return `Trace file ${path} does not exist. Check the path (setting spanlens.source or the command line).`;
-    case 'EACCES':
-    case 'EPERM':
-      return `Trace file ${path} can not be read: permission denied.`;
-    case 'EISDIR':
-      return `${path} is a folder, not a trace file.`;
-    default:
-      return `Trace file ${path} can not be read: ${e instanceof Error ? e.message : String(e)}.`;
-  }
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 function compareText(a: string, b: string): number {

@@ -11,6 +11,7 @@ import type { SpanNameMatcher } from '../code/instrumented/types';
 import { spanNameMatches, spanNameMatcherKey } from '../code/instrumented/spanNameMatcher';
 import { SpanLensError } from '../errors';
 import { DurationAggregator } from './durationAggregator';
+import { onAbort } from '../abortWatch';
 
 export interface LatencyProviderOptions {
   /** Window length in ms; `Infinity` means all time (useful for trace files). */
@@ -277,17 +278,16 @@ export class LatencyProvider {
   private async limited<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
     if (this.running >= this.concurrency) {
       await new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(cancelled());
         const go = (): void => {
-          signal.removeEventListener('abort', onAbort);
+          unwatch();
           resolve();
         };
-        const onAbort = (): void => {
+        const unwatch = onAbort(signal, () => {
           const i = this.queue.indexOf(go);
           if (i >= 0) this.queue.splice(i, 1);
           reject(cancelled());
-        };
-        if (signal.aborted) return reject(cancelled());
-        signal.addEventListener('abort', onAbort, { once: true });
+        });
         this.queue.push(go);
       });
     }
@@ -345,12 +345,13 @@ export class LatencyProvider {
     e.waiters++;
     return new Promise<{ value: T; window: Window }>((resolve, reject) => {
       let done = false;
+      let unwatch = (): void => undefined;
       const finish = (): void => {
         done = true;
         e.waiters--;
-        signal?.removeEventListener('abort', onAbort);
+        unwatch();
       };
-      const onAbort = (): void => {
+      const aborted = (): void => {
         if (done) return;
         finish();
         if (e.waiters === 0 && !e.settled) {
@@ -359,7 +360,7 @@ export class LatencyProvider {
         }
         reject(cancelled());
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      unwatch = onAbort(signal, aborted);
       e.promise.then(
         (value) => {
           if (done) return;

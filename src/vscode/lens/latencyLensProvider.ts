@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
-import type { InstrumentedFunction, SpanNameMatcher } from '../../core/code/instrumented/types';
-import { describeSpanNameMatcher, spanNameMatches } from '../../core/code/instrumented/spanNameMatcher';
+import { describeError } from '../../core/errors';
+import type { InstrumentedFunction } from '../../core/code/instrumented/types';
+import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
 import { LatencyProvider, type LatencyStats } from '../../core/stats/latencyProvider';
+import { describeServiceChoice } from '../../core/code/serviceName';
+import { linesWithSeveralSpans } from '../../core/code/instrumented/lensOrder';
+import { OperationIndex } from '../../core/stats/serviceReporting';
 import { parseDurationUs } from '../../core/sources/duration';
 import type { CodeIntelClient } from '../codeIntelClient';
 import type { ConfigWatcher } from '../config';
@@ -10,13 +14,6 @@ import { signalFromToken } from '../cancellation';
 import type { ServiceResolver } from './serviceResolver';
 import { distributionMarkdown, lensTitle, parseFigures } from './lensTitle';
 import { CommandId } from '../commandIds';
-
-export const LENS_LANGUAGES: vscode.DocumentSelector = [
-  { language: 'typescript', scheme: 'file' },
-  { language: 'javascript', scheme: 'file' },
-  { language: 'typescriptreact', scheme: 'file' },
-  { language: 'javascriptreact', scheme: 'file' },
-];
 
 /** Arguments of the command behind a lens: what to list traces for. */
 export interface OperationTracesArgs {
@@ -30,6 +27,8 @@ export class LatencyLens extends vscode.CodeLens {
     range: vscode.Range,
     readonly document: vscode.TextDocument,
     readonly fn: InstrumentedFunction,
+    /** Several spans start in this function: the title names which one it is about. */
+    readonly named = false,
   ) {
     super(range);
   }
@@ -52,7 +51,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   private latency: LatencyProvider | undefined;
   private latencyFor: unknown;
   private knownServices: Promise<string[] | undefined> | undefined;
-  private operationIndex: Promise<Map<string, string[]>> | undefined;
+  private readonly operationIndex: OperationIndex;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -63,6 +62,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     private readonly services: ServiceResolver,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.operationIndex = new OperationIndex(() => sources.source(), config.current.requestTimeoutMs * 2);
     this.disposables.push(
       config.onDidChange(() => {
         this.services.invalidate();
@@ -70,7 +70,11 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
         this.restartTimer();
       }),
       sources.onDidChangeSource(() => this.refresh()),
-      vscode.workspace.onDidSaveTextDocument(() => this.refresh(false)),
+      vscode.workspace.onDidSaveTextDocument(() => {
+        // A saved file may be the one that sets the service (its resource, a .env): resolve again.
+        this.services.invalidate();
+        this.refresh(false);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.functionsCache.delete(d.uri.toString())),
     );
     this.restartTimer();
@@ -81,7 +85,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     if (data) {
       this.latency?.invalidate();
       this.knownServices = undefined;
-      this.operationIndex = undefined;
+      this.operationIndex.invalidate();
     }
     this.changed.fire();
   }
@@ -102,9 +106,9 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
       );
       functions = functions.filter((_, i) => withData[i]);
     }
-    return functions.map((fn) => {
+    return linesWithSeveralSpans(functions).map(({ fn, named }) => {
       const line = fn.nameRange.start.line;
-      return new LatencyLens(new vscode.Range(line, 0, line, 0), document, fn);
+      return new LatencyLens(new vscode.Range(line, 0, line, 0), document, fn, named);
     });
   }
 
@@ -130,8 +134,9 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
         };
         return lens;
       }
+      const figures = lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')));
       lens.command = {
-        title: `$(pulse) ${lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')))}`,
+        title: `$(pulse) ${lens.named ? `${display} · ` : ''}${figures}`,
         tooltip: `${display} in ${service}: click for its slowest and failing traces`,
         command: CommandId.ShowOperationTraces,
         arguments: [args],
@@ -147,11 +152,16 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.config.current.codeLensEnabled) return undefined;
     const functions = await this.functionsOf(document, token);
-    const fn = functions.find((f) => f.nameRange.start.line === position.line);
-    if (!fn) return undefined;
-    const { service, stats } = await this.statsFor(document, fn, token);
-    if (!service || stats.count === 0) return undefined;
-    const md = new vscode.MarkdownString(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback));
+    const onLine = linesWithSeveralSpans(functions.filter((f) => f.nameRange.start.line === position.line));
+    if (onLine.length === 0) return undefined;
+    // Every span of the line, in the lenses' order.
+    const parts: string[] = [];
+    for (const { fn } of onLine) {
+      const { service, stats, serviceReason } = await this.statsFor(document, fn, token);
+      if (service && stats.count > 0) parts.push(distributionMarkdown(stats, describeSpanNameMatcher(fn.spanName), this.config.current.lookback, serviceReason));
+    }
+    if (parts.length === 0) return undefined;
+    const md = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
     md.isTrusted = false;
     md.supportHtml = false;
     return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
@@ -171,43 +181,29 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     return token ? raceCancellation(functions, token) : functions;
   }
 
-  async statsFor(document: vscode.TextDocument, fn: InstrumentedFunction, token?: vscode.CancellationToken): Promise<{ service: string | undefined; stats: LatencyStats }> {
+  async statsFor(
+    document: vscode.TextDocument,
+    fn: InstrumentedFunction,
+    token?: vscode.CancellationToken,
+  ): Promise<{ service: string | undefined; stats: LatencyStats; serviceReason: string }> {
     const provider = await this.provider();
     const cfg = this.config.current;
     const known = await this.listKnownServices();
     const resolution = await this.services.serviceFor(document, cfg.serviceName, fn.tracerName ? [fn.tracerName] : [], known);
     let service = resolution.service;
-    // One package.json for several services (a monorepo, the sample shop): when the file-based name is not a
-    // service the source knows, the service that reports this span name is the answer, if exactly one does.
-    if (known && service !== undefined && !known.includes(service) && resolution.source !== 'setting') {
-      service = (await this.serviceReporting([fn.spanName, ...fn.alternativeSpanNames], known)) ?? service;
+    let serviceReason = describeServiceChoice(resolution, (f) => vscode.workspace.asRelativePath(f));
+    // One package.json for several services (a monorepo, the sample shop), or nothing naming one: when the chosen
+    // name is not a service the source knows, the service that reports this span name is the answer, if exactly
+    // one does.
+    if (known && (service === undefined || !known.includes(service)) && resolution.source !== 'setting') {
+      const reporting = await this.operationIndex.serviceReporting([fn.spanName, ...fn.alternativeSpanNames], known);
+      if (reporting !== undefined) {
+        serviceReason = `the one service reporting this span name${service !== undefined ? ` (${service}, ${serviceReason}, has no spans)` : ''}`;
+        service = reporting;
+      }
     }
     const stats = await provider.getStats(service ?? '', service ? [fn.spanName, ...fn.alternativeSpanNames] : [], signalFromToken(token, cfg.requestTimeoutMs * 3));
-    return { service, stats };
-  }
-
-  /** The one known service with an operation matching the first matcher that any service has, else undefined. */
-  private async serviceReporting(matchers: readonly SpanNameMatcher[], known: readonly string[]): Promise<string | undefined> {
-    const operations = await this.operationsByService(known);
-    for (const m of matchers) {
-      const reporting = known.filter((s) => operations.get(s)?.some((op) => spanNameMatches(m, op)));
-      if (reporting.length === 1) return reporting[0];
-      if (reporting.length > 1) return undefined;
-    }
-    return undefined;
-  }
-
-  private operationsByService(known: readonly string[]): Promise<Map<string, string[]>> {
-    this.operationIndex ??= (async () => {
-      const source = await this.sources.source();
-      const signal = AbortSignal.timeout(this.config.current.requestTimeoutMs * 2);
-      // Bounded: a Jaeger with hundreds of services is asked about the first 200 only.
-      const entries = await Promise.all(
-        known.slice(0, 200).map(async (s) => [s, (await source.operations(s, signal).catch(() => [])).map((o) => o.name)] as const),
-      );
-      return new Map(entries);
-    })();
-    return this.operationIndex;
+    return { service, stats, serviceReason };
   }
 
   private async provider(): Promise<LatencyProvider> {
@@ -269,7 +265,7 @@ function raceCancellation<T>(promise: Promise<T>, token: vscode.CancellationToke
 }
 
 function shortMessage(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = describeError(e);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 

@@ -46,7 +46,7 @@ export function parseFigures(values: readonly unknown[] | undefined): LensFigure
 }
 
 /** A markdown table and bar ladder of the distribution, for the hover on the lens line. */
-export function distributionMarkdown(s: LatencyStats, spanName: string, lookback: string): string {
+export function distributionMarkdown(s: LatencyStats, spanName: string, lookback: string, serviceReason?: string): string {
   const rows: Array<[string, number | null]> = [
     ['p50', s.p50Ms],
     ['p95', s.p95Ms],
@@ -69,6 +69,7 @@ export function distributionMarkdown(s: LatencyStats, spanName: string, lookback
     s.source === 'metrics'
       ? '_Figures from the Jaeger metrics backend (SPM)._'
       : `_Computed from ${s.sampleSize ?? 0} span${s.sampleSize === 1 ? '' : 's'} in traces${s.truncated ? ' (a sample: the search hit its limit)' : ''}._`,
+    ...(serviceReason ? ['', `_Service \`${escapeMarkdown(s.service)}\`: ${escapeMarkdown(serviceReason)}._`] : []),
   ];
   return lines.join('\n');
 }

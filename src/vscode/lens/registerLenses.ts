@@ -4,7 +4,8 @@ import type { CodeIntelClient } from '../codeIntelClient';
 import type { ConfigWatcher } from '../config';
 import type { SourceManager } from '../sourceManager';
 import type { TracePresenter } from '../tracePresenter';
-import { LatencyLensProvider, LENS_LANGUAGES, type OperationTracesArgs } from './latencyLensProvider';
+import { LatencyLensProvider, type OperationTracesArgs } from './latencyLensProvider';
+import { LENS_LANGUAGES } from '../languageSelectors';
 import { ServiceResolver } from './serviceResolver';
 import { findOperationTraces, showOperationTraces } from './operationTraces';
 import { describeSpanNameMatcher } from '../../core/code/instrumented/spanNameMatcher';
@@ -22,7 +23,7 @@ export function registerLenses(
   log: vscode.LogOutputChannel,
   refresh: vscode.Event<void>,
 ): { provider: LatencyLensProvider; disposables: vscode.Disposable[] } {
-  const provider = new LatencyLensProvider(codeIntel, sources, config, new ServiceResolver(memento), log);
+  const provider = new LatencyLensProvider(codeIntel, sources, config, new ServiceResolver(memento, codeIntel, log), log);
   const disposables: vscode.Disposable[] = [
     provider,
     vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, provider),

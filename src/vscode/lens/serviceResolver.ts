@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { resolveServiceName, type ServiceNameResolution } from '../../core/code/serviceName';
+import { describeServiceChoice, resolveServiceName, type ServiceNameResolution } from '../../core/code/serviceName';
+import type { CodeIntelClient } from '../codeIntelClient';
 
 const PICKS_KEY = 'spanlens.servicePicks';
 
@@ -11,10 +12,18 @@ export class ServiceResolver {
   private readonly cache = new Map<string, Promise<ServiceNameResolution>>();
   private asking: Promise<string | undefined> | undefined;
 
-  constructor(private readonly memento: vscode.Memento) {}
+  private readonly loggedFolders = new Set<string>();
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly codeIntel?: CodeIntelClient,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {}
 
   invalidate(): void {
     this.cache.clear();
+    this.loggedFolders.clear();
+    if (this.codeIntel?.started) void this.codeIntel.call('invalidateServiceScans', []).catch(() => undefined);
   }
 
   async serviceFor(doc: vscode.TextDocument, override: string, tracerNames: readonly string[], knownServices?: readonly string[]): Promise<ServiceNameResolution> {
@@ -30,16 +39,27 @@ export class ServiceResolver {
         override,
         tracerNames,
         ...(knownServices ? { knownServices } : {}),
+        // The project's code is read in the code-intel worker (it parses), never on this thread.
+        ...(this.codeIntel ? { codeServices: () => this.codeIntel!.call('serviceNamesFromCode', [doc.uri.fsPath, root]) } : {}),
       });
       this.cache.set(key, pending);
     }
     const resolution = await pending;
+    this.logOnce(doc, resolution);
     if (!resolution.ambiguous || !resolution.service) return resolution;
     const picks = this.memento.get<Record<string, string>>(PICKS_KEY, {});
     const remembered = picks[root];
     if (remembered) return { ...resolution, service: remembered, ambiguous: false };
     const picked = await this.askOnce(root, [resolution.service, ...resolution.alternatives.filter((a) => knownServices?.includes(a))]);
     return picked ? { ...resolution, service: picked, ambiguous: false } : resolution;
+  }
+
+  /** Says once per folder which rule named its service, so a wrong name can be traced to its cause. */
+  private logOnce(doc: vscode.TextDocument, r: ServiceNameResolution): void {
+    const folder = vscode.Uri.joinPath(doc.uri, '..').fsPath;
+    if (!this.log || this.loggedFolders.has(folder)) return;
+    this.loggedFolders.add(folder);
+    this.log.info(`Service for ${vscode.workspace.asRelativePath(folder)}: ${r.service ?? '(none)'} — ${describeServiceChoice(r, (f) => vscode.workspace.asRelativePath(f))}`);
   }
 
   /** One question at a time, however many lenses are resolving. */

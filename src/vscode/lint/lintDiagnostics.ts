@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { LINT_VSCODE_LANGUAGE_IDS } from '../languageSelectors';
 import type { Finding, Severity } from '../../core/code/codeIntel';
 import type { CodeIntelClient } from '../codeIntelClient';
 import { lintEnabled, lintOptionsFor } from './lintSettings';
 
-const LINT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 const DEBOUNCE_MS = 400;
 
 export const DIAGNOSTIC_SOURCE = 'Span Lens';
@@ -61,7 +61,7 @@ export class LintDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!LINT_LANGUAGES.has(document.languageId) || document.uri.scheme !== 'file') return;
+    if (!LINT_VSCODE_LANGUAGE_IDS.has(document.languageId) || document.uri.scheme !== 'file') return;
     const key = document.uri.toString();
     const existing = this.timers.get(key);
     if (existing) clearTimeout(existing);

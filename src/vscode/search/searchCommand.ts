@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
 import { CommandId } from '../commandIds';
 import type { SourceManager } from '../sourceManager';
 import type { TracePresenter } from '../tracePresenter';
@@ -211,7 +212,7 @@ async function pickService(sources: SourceManager, last: RememberedSearch | unde
       qp.items = [...lastItem, ...services.map((s) => ({ label: s, pick: { kind: 'service', service: s } as const }))];
       if (services.length === 0) qp.placeholder = 'The source reports no services yet';
     } catch (e) {
-      qp.placeholder = `Could not list services: ${e instanceof Error ? e.message : String(e)}`;
+      qp.placeholder = `Could not list services: ${describeError(e)}`;
       sources.reportError(e, 'List services');
     } finally {
       qp.busy = false;
@@ -247,7 +248,7 @@ async function pickOperation(sources: SourceManager, service: string): Promise<{
       ops.sort((a, b) => a.name.localeCompare(b.name));
       qp.items = [all, ...ops.map((o) => ({ label: o.name, description: o.spanKind || undefined, operation: o.name }))];
     } catch (e) {
-      qp.placeholder = `Could not list operations: ${e instanceof Error ? e.message : String(e)}`;
+      qp.placeholder = `Could not list operations: ${describeError(e)}`;
       sources.reportError(e, 'List operations');
     } finally {
       qp.busy = false;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
 import type { SourceManager } from '../sourceManager';
 import type { OperationInfo, TraceSummary } from '../../core/sources/traceSource';
 import { formatDurationMs, formatAge } from '../../core/stats/format';
@@ -150,7 +151,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     try {
       return await fetch(signalFromToken(cts.token, 15_000));
     } catch (e) {
-      return [{ type: 'message', text: e instanceof Error ? e.message : String(e), icon: 'warning' }];
+      return [{ type: 'message', text: describeError(e), icon: 'warning' }];
     } finally {
       cts.dispose();
     }

@@ -4,6 +4,7 @@
 // passes the payload bytes on after the view says `ready`, and answers the view's requests (go to source, open
 // linked trace, compare, export).
 import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
 import { randomBytes } from 'node:crypto';
 import type { Span, Trace } from '../../core/model/trace';
 import type { ViewerPipeline } from '../../core/export/viewerWorkerPipeline';
@@ -505,7 +506,7 @@ function panelTitle(root: RootName, traceId: string): string {
 }
 
 function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return describeError(e);
 }
 
 function describeShape(x: unknown): string {

@@ -56,7 +56,10 @@ describe('activation', () => {
     // this, an empty result would prove nothing.
     assert.ok(loaded.includes(mainRelative), `${mainRelative} is not in require.cache; loaded from the extension: ${loaded.join(', ')}`);
     const heavy = loaded.filter(
-      (file) => /(^|\/)node_modules\/(typescript|ts-morph|@ts-morph)\//.test(file) || file === 'dist/codeIntelWorker.js',
+      (file) =>
+        /(^|\/)node_modules\/(typescript|ts-morph|@ts-morph|@vscode\/tree-sitter-wasm|web-tree-sitter)\//.test(file) ||
+        /(^|\/)tree-sitter[^/]*\.js$/.test(file) ||
+        file === 'dist/codeIntelWorker.js',
     );
     assert.deepEqual(heavy, [], `activation loaded heavy modules: ${heavy.join(', ')}`);
   });
@@ -74,5 +77,7 @@ describe('activation', () => {
     const main = (extension.packageJSON as { main: string }).main;
     const bundle = fs.readFileSync(path.join(extension.extensionPath, main), 'utf8');
     assert.equal(bundle.includes('Identifier_expected_1003'), false, `${main} contains the TypeScript compiler`);
+    // Nor the tree-sitter runtime (its parser class carries this error text) for Python, Go and Java.
+    assert.equal(bundle.includes('Illegal constructor'), false, `${main} contains the tree-sitter runtime`);
   });
 });

@@ -235,6 +235,43 @@ describe('Jaeger v1 JSON', () => {
     check({ traceID: 'a', spans: [span('1', { references: [{ refType: 'CHILD_OF' }] })] }, /at spans\[0\]\.references\[0\]/);
   });
 
+  it('a negative duration is not accepted silently: zero, with a warning on the span and one on the trace', () => {
+    const [trace] = parseJaegerJson(
+      {
+        traceID: 'abc',
+        processes,
+        spans: [
+          span('1', { duration: 100 }),
+          span('2', { startTime: 1010, duration: -25, references: [{ refType: 'CHILD_OF', traceID: 'abc', spanID: '1' }] }),
+          span('3', { startTime: 1020, duration: -1.5, references: [{ refType: 'CHILD_OF', traceID: 'abc', spanID: '1' }] }),
+        ],
+      },
+      'neg.json',
+    );
+    const byId = new Map(trace!.spans.map((s) => [s.spanId, s]));
+    assert.equal(byId.get('0000000000000002')!.durationUs, 0);
+    assert.equal(byId.get('0000000000000003')!.durationUs, 0);
+    assert.equal(byId.get('0000000000000001')!.durationUs, 100);
+    assert.deepEqual(byId.get('0000000000000002')!.warnings, ['The source says this span ends 25 µs before it starts (a negative duration); shown with zero duration.']);
+    assert.match(byId.get('0000000000000003')!.warnings[0]!, /ends 1\.5 µs before it starts/);
+    const negative = trace!.warnings.filter((w) => w.kind === 'negative-duration');
+    assert.deepEqual(negative, [
+      {
+        kind: 'negative-duration',
+        spanId: '0000000000000002',
+        message:
+          '2 spans have a negative duration, the first "op-2" (svc): they end before they start (wrong timestamps, or a clock set back while they ran); shown with zero duration.',
+      },
+    ]);
+  });
+
+  it('quotes a bad id with its control characters escaped, whatever the file holds', () => {
+    assert.throws(
+      () => parseJaegerJson({ traceID: 'a', spans: [span('1', { spanID: 'zz\u001b[2J\u202e\u0007' })] }, 'bad.json'),
+      (e: unknown) => isSpanLensError(e) && e.message.includes('"zz\\u001b[2J\\u202e\\u0007" is not a hex id') && !/[\u0000-\u001f\u202e]/.test(e.message),
+    );
+  });
+
   it('calls a bad response from a URL a malformed response', () => {
     assert.throws(
       () => parseJaegerJson(42, 'http://jaeger:16686/api/traces/abc'),

@@ -159,6 +159,7 @@ describe('OTLP/JSON', () => {
     const [trace] = parseOtlpJson(doc([span({ startTimeUnixNano: '5000000', endTimeUnixNano: '4000000' })]), 'neg.json');
     assert.equal(trace!.spans[0]!.durationUs, 0);
     assert.match(trace!.spans[0]!.warnings[0]!, /ends 1000 µs before it starts/);
+    assert.deepEqual(trace!.warnings.map((w) => w.kind), ['negative-duration']);
   });
 
   it('names unknown_service when the resource has no service.name', () => {

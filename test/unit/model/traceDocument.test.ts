@@ -87,6 +87,41 @@ describe('parseTraceDocument', () => {
       expectMalformed('{"data":[],"total":0,"limit":0,"offset":0,"errors":null}', 'nothing2.json', /holds no spans/);
     });
 
+    it('raw bytes of a bad file are never echoed: ESC[31m, C0/C1 controls and bidi overrides come out as \\u escapes', () => {
+      const hostile = '\u001b[31mRED\u001b[0m\u0007\u0008\u009b2J\u202e\u2066';
+      const docs: [string, string][] = [
+        // A syntax error: V8's message quotes the input around it.
+        ['syntax.json', `{"data": [${hostile}]}`],
+        // Control characters inside a string literal.
+        ['literal.json', `{"data": [{"traceID": "1${hostile}", "spans": []}]}`],
+        // A key of an object that is not a trace document (the keys are listed).
+        ['keys.json', JSON.stringify({ [`k${hostile}`]: 1 })],
+        // A bad id, quoted back.
+        ['id.json', JSON.stringify({ traceID: 'a', spans: [{ spanID: `zz${hostile}`, startTime: 1, duration: 1 }] })],
+        ['otlp.json', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: `x${hostile}`, spanId: '02' }] }] }] })],
+        ['zipkin.json', JSON.stringify([{ traceId: `q${hostile}`, id: '1' }])],
+        // A bad second line of JSON lines.
+        ['lines.jsonl', `${JSON.stringify({ resourceSpans: [] })}\n${JSON.stringify({ resourceSpans: [] })}\n{${hostile}`],
+      ];
+      for (const [name, text] of docs) {
+        assert.throws(
+          () => parseTraceDocument(text, name),
+          (e: unknown) => {
+            assert.ok(isSpanLensError(e), String(e));
+            assert.doesNotMatch(e.message, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, `${name}: ${JSON.stringify(e.message)}`);
+            return true;
+          },
+        );
+      }
+    });
+
+    it('a file name with control characters is escaped too', () => {
+      assert.throws(
+        () => parseTraceDocument('', 'evil\u001b]0;title\u0007.json'),
+        (e: unknown) => isSpanLensError(e) && e.message.startsWith('evil\\u001b]0;title\\u0007.json: the file is empty'),
+      );
+    });
+
     it('wrong shape deep inside names the JSON path', () => {
       expectMalformed('{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","startTimeUnixNano":"soon"}]}]}]}', 'deep.json', /at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.startTimeUnixNano/);
     });

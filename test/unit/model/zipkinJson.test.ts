@@ -193,6 +193,23 @@ describe('Zipkin v2 JSON', () => {
     assert.match(lost.warnings.join('\n'), /no timestamp/);
   });
 
+  it('a negative duration is a warning on the span and the trace, shown as zero (it used to fail the whole file)', () => {
+    const [trace] = parseZipkinJson(
+      [
+        { traceId: 'c', id: '1', name: 'a', timestamp: 500, duration: 90, localEndpoint: { serviceName: 'x' } },
+        { traceId: 'c', id: '2', parentId: '1', name: 'back-in-time', timestamp: 510, duration: -40, localEndpoint: { serviceName: 'x' } },
+      ],
+      'n.json',
+    );
+    const bad = trace!.spans.find((s) => s.name === 'back-in-time')!;
+    assert.equal(bad.durationUs, 0);
+    assert.match(bad.warnings.join('\n'), /ends 40 µs before it starts \(a negative duration\)/);
+    assert.deepEqual(
+      trace!.warnings.filter((w) => w.kind === 'negative-duration').map((w) => w.message),
+      ['Span "back-in-time" (x) has a negative duration: it ends before it starts (wrong timestamps, or a clock set back while it ran); shown with zero duration.'],
+    );
+  });
+
   it('keeps hostile tag keys as tags', () => {
     const [trace] = parseZipkinJson(JSON.parse('[{"traceId":"a","id":"1","name":"x","timestamp":1,"duration":1,"tags":{"__proto__":"p","constructor":"c"}}]'), 'p.json');
     assert.deepEqual(trace!.spans[0]!.attributes, [

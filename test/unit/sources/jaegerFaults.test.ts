@@ -220,6 +220,76 @@ describe('JaegerSource failures, as users see them', () => {
   });
 });
 
+describe('JaegerSource: credentials in the Jaeger URL are never shown', () => {
+  const PASSWORD = 'pa55-w0rd-secret';
+  let server: JaegerTestServer;
+  let url: string;
+  const source = (options: Partial<JaegerSourceOptions> = {}): JaegerSource =>
+    new JaegerSource({ baseUrl: url, timeoutMs: 5000, retries: 0, retryBaseDelayMs: 20, ...options });
+
+  beforeEach(async () => {
+    server = await startJaegerTestServer({ version: 'v2.20' });
+    url = server.url.replace('http://', `http://reader:${PASSWORD}@`) + '/?api_key=k3y-secret&service=x';
+  });
+  afterEach(() => server.close());
+
+  /** Everything about an error that reaches a person or a log. */
+  function shown(e: SpanLensError): string {
+    return `${e.message}\n${e.details.url ?? ''}\n${String(e)}\n${e.stack ?? ''}`;
+  }
+
+  function assertClean(text: string): void {
+    assert.doesNotMatch(text, new RegExp(PASSWORD));
+    assert.doesNotMatch(text, /k3y-secret/);
+    assert.doesNotMatch(text, /reader@|reader:/);
+  }
+
+  const cases: { kind: SpanLensError['kind']; fault: Parameters<JaegerTestServer['setFault']>[0]; call: (s: JaegerSource) => Promise<unknown>; options?: Partial<JaegerSourceOptions> }[] = [
+    { kind: 'unreachable', fault: 'refuse', call: (s) => s.services() },
+    { kind: 'unreachable', fault: 'reset', call: (s) => s.services() },
+    { kind: 'timeout', fault: 'hang', call: (s) => s.services(), options: { timeoutMs: 300 } },
+    { kind: 'http', fault: '5xx', call: (s) => s.services() },
+    { kind: 'not-jaeger', fault: 'html', call: (s) => s.services() },
+    { kind: 'malformed-response', fault: 'truncated', call: (s) => s.search(lastHour()) },
+    { kind: 'too-large', fault: { mode: 'huge', hugeBytes: 2 * 1024 * 1024 }, call: (s) => s.search(lastHour()), options: { maxResponseBytes: 1024 * 1024 } },
+    { kind: 'not-found', fault: undefined, call: (s) => s.getTrace('0123456789abcdef0123456789abcdef') },
+  ];
+  for (const c of cases) {
+    it(`${c.kind}${typeof c.fault === 'string' ? ` (${c.fault})` : ''}: the message names the server without user, password or key`, async () => {
+      await server.setFault(c.fault);
+      const e = await expectError(c.call(source(c.options)), c.kind);
+      assertClean(shown(e));
+      assert.ok(e.message.includes(server.url), `the message still says which server: ${e.message}`);
+    });
+  }
+
+  it('cancelled, malformed JSON and health(): clean too; description and details too', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    assertClean(shown(await expectError(source().services(controller.signal), 'cancelled')));
+    await server.setFault('refuse');
+    const s = source();
+    const health = await s.health();
+    assert.equal(health.reachable, false);
+    assertClean(health.detail);
+    assertClean(s.description);
+    // The query part of a base URL is never sent (requests build their own), so it is not shown either.
+    assert.equal(s.description, `Jaeger ${server.url}`);
+  });
+
+  it('the credentials are still used: the server gets them as basic auth', async () => {
+    assert.ok((await source().services()).includes('api-gateway'));
+    assert.equal(server.requests[0]!.headers['authorization'], `Basic ${Buffer.from(`reader:${PASSWORD}`).toString('base64')}`);
+  });
+
+  it('a URL that is not one (bad-input) does not repeat the password either', () => {
+    assert.throws(
+      () => new JaegerSource({ baseUrl: `ftp://reader:${PASSWORD}@host:2121`, timeoutMs: 1 }),
+      (e: unknown) => e instanceof SpanLensError && e.kind === 'bad-input' && !e.message.includes(PASSWORD) && e.message.includes('ftp://host:2121'),
+    );
+  });
+});
+
 describe('JaegerSource over HTTPS', () => {
   let tls: { key: string; cert: string } | undefined;
   let dir: string | undefined;

@@ -11,6 +11,7 @@ const config = (over: Partial<SpanLensConfig> = {}): SpanLensConfig => ({
   codeLensEnabled: true,
   serviceName: '',
   requestTimeoutMs: 4000,
+  pathMappings: {},
   ...over,
 });
 const noToken = async (): Promise<string | undefined> => undefined;

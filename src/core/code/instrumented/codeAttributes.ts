@@ -1,6 +1,7 @@
 // Maps a span to the function that made it through its OpenTelemetry `code.*` attributes, for spans whose name
 // says nothing about the code (auto-instrumentation that records the call site).
 import type { Attribute } from '../../model/trace';
+import { findByQualifiedName } from '../symbols';
 import type { FunctionLocation, InstrumentedFunction } from './types';
 
 /** Where a span says it was made. Both current (`code.file.path`) and older (`code.filepath`) keys are read. */
@@ -76,17 +77,11 @@ export function sharedPathSuffix(a: string, b: string): number {
   return n;
 }
 
-function nameMatches(candidate: string, wanted: string): boolean {
-  if (candidate === wanted) return true;
-  // `OrderService.create` matches `create`; `com.shop.OrderService.create` matches `OrderService.create`.
-  return candidate.endsWith(`.${wanted}`) || wanted.endsWith(`.${candidate}`);
-}
-
 function rangeSize(f: FunctionLocation): number {
   return (f.range.end.line - f.range.start.line) * 100000 + (f.range.end.character - f.range.start.character);
 }
 
-function pickInFile(functions: readonly FunctionLocation[], loc: CodeAttributeLocation): FunctionLocation | undefined {
+function pickInFile(file: string, functions: readonly FunctionLocation[], loc: CodeAttributeLocation): FunctionLocation | undefined {
   if (loc.lineNumber !== undefined) {
     const line = loc.lineNumber - 1;
     let best: FunctionLocation | undefined;
@@ -96,8 +91,7 @@ function pickInFile(functions: readonly FunctionLocation[], loc: CodeAttributeLo
     if (best) return best;
   }
   if (loc.functionName !== undefined) {
-    const named = functions.filter((f) => nameMatches(f.functionName, loc.functionName!));
-    if (named.length === 1) return named[0];
+    return findByQualifiedName(loc.functionName, new Map([[file, functions]]))?.function;
   }
   return undefined;
 }
@@ -146,15 +140,12 @@ export function matchSpanToFunction(
     }
     const hits: CodeAttributeMatch[] = [];
     for (const file of best) {
-      const f = pickInFile(functionsByFile.get(file) ?? [], loc);
+      const f = pickInFile(file, functionsByFile.get(file) ?? [], loc);
       if (f) hits.push(asInstrumented(file, f));
     }
     return hits.length === 1 ? hits[0] : undefined;
   }
-  // No path: the function name alone, when exactly one function in the files has it.
-  const hits: CodeAttributeMatch[] = [];
-  for (const [file, functions] of functionsByFile) {
-    for (const f of functions) if (nameMatches(f.functionName, loc.functionName!)) hits.push(asInstrumented(file, f));
-  }
-  return hits.length === 1 ? hits[0] : undefined;
+  // No path: the qualified name alone, when one function in the files matches it best.
+  const hit = findByQualifiedName(loc.functionName!, functionsByFile);
+  return hit ? asInstrumented(hit.file, hit.function) : undefined;
 }

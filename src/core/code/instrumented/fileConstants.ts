@@ -2,10 +2,10 @@
 // enums, templates and concatenations. Anything it cannot see (imports, parameters, calls) is "unknown".
 import { ts } from 'ts-morph';
 import type { SpanNameMatcher } from './types';
-import { escapeRegex } from './spanNameMatcher';
+import { spanNameFromParts, type SpanNamePart } from './spanNameFromParts';
 
 /** A piece of a span name: known text, or a run-time value shown as `{expression}`. */
-type NamePart = { readonly text: string; readonly known: true } | { readonly display: string; readonly known: false };
+type NamePart = SpanNamePart;
 
 /** How deep to follow const → const → … chains; a cycle or a silly chain just ends as "unknown". */
 const maxDepth = 8;
@@ -83,28 +83,25 @@ export class FileConstants {
    * values (each becomes `.+`), undefined when nothing of it is known (a parameter, an import, a call) — a pattern
    * of only wildcards would match every span, which is worse than no lens.
    */
+  /**
+   * Every span name `expr` may evaluate to: the branches of a conditional of names (`cond ? 'a' : 'b'`, nested,
+   * `a ?? 'b'` is not one: its left side is unknown) each as their own matcher; otherwise what spanName gives.
+   */
+  spanNames(expr: ts.Expression): SpanNameMatcher[] {
+    const e = unwrapExpression(expr);
+    if (ts.isConditionalExpression(e)) {
+      // Both branches must be known: one unknown branch could be any name at all.
+      const whenTrue = this.spanNames(e.whenTrue);
+      const whenFalse = this.spanNames(e.whenFalse);
+      return whenTrue.length > 0 && whenFalse.length > 0 ? [...whenTrue, ...whenFalse] : [];
+    }
+    const one = this.spanName(expr);
+    return one ? [one] : [];
+  }
+
   spanName(expr: ts.Expression, exactOnly = false): SpanNameMatcher | undefined {
     const parts = this.parts(expr, 0);
-    if (!parts) return undefined;
-    if (parts.every((p) => p.known)) return { kind: 'exact', name: parts.map((p) => (p.known ? p.text : '')).join('') };
-    if (exactOnly || !parts.some((p) => p.known && p.text.length > 0)) return undefined;
-    let regex = '^';
-    let display = '';
-    let lastUnknown = false;
-    for (const p of parts) {
-      if (p.known) {
-        if (p.text === '') continue;
-        regex += escapeRegex(p.text);
-        display += p.text;
-        lastUnknown = false;
-      } else {
-        // Adjacent unknowns (`${a}${b}`) collapse into one wildcard.
-        if (!lastUnknown) regex += '.+';
-        display += `{${p.display}}`;
-        lastUnknown = true;
-      }
-    }
-    return { kind: 'pattern', regex: regex + '$', display };
+    return parts ? spanNameFromParts(parts, exactOnly) : undefined;
   }
 
   private parts(expr: ts.Expression, depth: number): NamePart[] | undefined {

@@ -335,16 +335,17 @@ export function findInstrumentedFunctionsIn(sf: ts.SourceFile, options: FinderOp
   for (const call of c.spanCalls) {
     const first = call.arguments[0]!;
     const nameExpr = spanNameArgument(first);
-    const spanName = nameExpr ? constants.spanName(nameExpr) : undefined;
-    if (!spanName) continue;
+    // A name chosen by a conditional of literals is a set of names, each with its own lens.
+    const spanNames = nameExpr ? constants.spanNames(nameExpr) : [];
+    if (spanNames.length === 0) continue;
     const callee = unwrapExpression(call.expression);
     const via = calleeName(callee) === 'startActiveSpan' ? 'startActiveSpan' : 'startSpan';
     // OTel: (name, options?, …); Sentry: ({ name, op, … }, callback).
     const options = ts.isObjectLiteralExpression(unwrapExpression(first)) ? first : call.arguments[1];
-    emit(enclosingTarget(call), spanName, via, {
-      tracerName: ts.isPropertyAccessExpression(callee) ? tracerNameOf(callee.expression, c, sf) : undefined,
-      spanKind: options ? spanKindOption(options) : undefined,
-    });
+    const target = enclosingTarget(call);
+    const tracerName = ts.isPropertyAccessExpression(callee) ? tracerNameOf(callee.expression, c, sf) : undefined;
+    const spanKind = options ? spanKindOption(options) : undefined;
+    for (const spanName of spanNames) emit(target, spanName, via, { tracerName, spanKind });
   }
 
   return out.sort((a, b) => a.nameRange.start.line - b.nameRange.start.line || a.nameRange.start.character - b.nameRange.start.character);
@@ -497,6 +498,11 @@ function findRoutes(
         // koa: parent.use('/p', child.routes())
         if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression)) child = unwrapExpression(child.expression.expression);
         if (ts.isIdentifier(child)) mounts.set(child.text, { parent, path });
+        // A router factory: parent.use('/p', auth, makeRouter(deps)) mounts the router the factory returns.
+        else if (ts.isCallExpression(child)) {
+          const factory = resolveFunctionRef(child.expression);
+          for (const name of factory ? returnedIdentifiers(factory) : []) mounts.set(name, { parent, path });
+        }
       }
     } else if (method === 'register') {
       const opts = rest[0] ? unwrapExpression(rest[0]) : undefined;
@@ -583,6 +589,28 @@ function findRoutes(
       emit(target, names.primary, 'route', { alternatives: names.alternatives, spanKind: 'server', route: nest.route });
     }
   }
+}
+
+/** Names a function returns (`return router;`, or an arrow's expression body), its nested functions left out. */
+function returnedIdentifiers(fn: FunctionLikeNode): string[] {
+  const out: string[] = [];
+  const body = fn.body;
+  if (!body) return out;
+  if (!ts.isBlock(body)) {
+    const e = unwrapExpression(body);
+    if (ts.isIdentifier(e)) out.push(e.text);
+    return out;
+  }
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLikeNode(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const e = unwrapExpression(node.expression);
+      if (ts.isIdentifier(e)) out.push(e.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
 }
 
 function isInside(node: ts.Node, container: ts.Node): boolean {

@@ -113,6 +113,23 @@ function receiverKey(receiver: ts.Expression, sf: ts.SourceFile): string {
   return receiver.getText(sf).replace(/\s+/g, '').toLowerCase();
 }
 
+/**
+ * Express's `app.get(['/a', '/b'], h)`: one route whose recorded template is the paths joined with commas, as
+ * @opentelemetry/instrumentation-express builds it (getLayerPath joins array layer paths with ',').
+ */
+function arrayRoutePath(expr: ts.Expression, ctx: RouteContext): string | undefined {
+  if (ctx.framework !== 'express') return undefined;
+  const e = unwrapExpression(expr);
+  if (!ts.isArrayLiteralExpression(e) || e.elements.length === 0) return undefined;
+  const parts: string[] = [];
+  for (const el of e.elements) {
+    const t = ctx.constants.staticString(el);
+    if (!isRoutePath(t)) return undefined;
+    parts.push(t);
+  }
+  return parts.join(',');
+}
+
 function isRoutePath(text: string | undefined): text is string {
   return text !== undefined && (text.startsWith('/') || text === '*');
 }
@@ -146,7 +163,7 @@ export function recognizeRouteCall(call: ts.CallExpression, ctx: RouteContext): 
     rest = call.arguments;
   } else {
     const [first, second] = call.arguments;
-    const firstText = first ? ctx.constants.staticString(first) : undefined;
+    const firstText = first ? (ctx.constants.staticString(first) ?? arrayRoutePath(first, ctx)) : undefined;
     const secondText = second ? ctx.constants.staticString(second) : undefined;
     if (isRoutePath(firstText)) {
       path = firstText;
@@ -174,9 +191,16 @@ export function recognizeRouteCall(call: ts.CallExpression, ctx: RouteContext): 
     return [];
   }
   const prefix = ctx.prefixFor(mountReceiver, call);
+  // Array routes: the recorded template is the prefix followed by the joined paths (layer paths concatenated).
+  const elements = path.includes(',') && path.split(',').every(isRoutePath) ? path.split(',') : undefined;
   return [
     {
-      route: { framework: ctx.framework, method: method === 'del' ? 'DELETE' : method.toUpperCase(), path: joinRoutePaths(prefix ?? '', path) },
+      route: {
+        framework: ctx.framework,
+        method: method === 'del' ? 'DELETE' : method.toUpperCase(),
+        path: joinRoutePaths(prefix ?? '', path),
+        ...(elements ? { arrayPaths: elements.map((e) => joinRoutePaths(prefix ?? '', e)) } : {}),
+      },
       handler,
       ...(handlerMethod ? { handlerMethod } : {}),
       ...(routeName !== undefined ? { routeName } : {}),
@@ -283,8 +307,16 @@ export function routeSpanNames(route: RouteInfo, hints: RouteSpanNameHints): { p
       ? { kind: 'pattern', regex: `^[A-Z]+ ${escapeRegex(route.path)}$`, display: `* ${route.path}` }
       : { kind: 'exact', name: `${route.method} ${route.path}` };
   const alternatives: SpanNameMatcher[] = [];
-  const raw = rawPathRegex(route.path);
-  if (raw) {
+  const arrayParts = route.arrayPaths;
+  // An array route: without the express instrumentation the server span carries one of the paths it matched.
+  for (const part of arrayParts ?? []) {
+    const partRaw = rawPathRegex(part);
+    alternatives.push(partRaw ? { kind: 'pattern', regex: `^${methodRegex} ${partRaw.regex}$`, display: `${route.method} ${partRaw.display}` } : { kind: 'exact', name: `${route.method} ${part}` });
+  }
+  const raw = arrayParts ? undefined : rawPathRegex(route.path);
+  if (arrayParts) {
+    // Covered above, element by element.
+  } else if (raw) {
     alternatives.push({ kind: 'pattern', regex: `^${methodRegex} ${raw.regex}$`, display: `${route.method} ${raw.display}` });
   } else if (route.method !== 'ALL') {
     alternatives.push({ kind: 'exact', name: `${route.method.toLowerCase()} ${route.path}` });

@@ -21,9 +21,27 @@ export interface FunctionLocation {
   readonly range: Range;
   /** Where to anchor a lens: the declaration's name where it has one, else the function's first token. */
   readonly nameRange: Range;
+  /**
+   * The name OpenTelemetry's `code.function.name` gives it, as far as the file tells: `com.shop.OrderService.create`
+   * (Java: package from the file), `orders.(*Service).Create` (Go: package name), `OrderService.create`. Absent
+   * when it is `functionName`.
+   */
+  readonly qualifiedName?: string;
 }
 
-export type RouteFramework = 'express' | 'fastify' | 'koa' | 'nest';
+export type RouteFramework =
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nest'
+  | 'flask'
+  | 'fastapi'
+  | 'django'
+  | 'net/http'
+  | 'gin'
+  | 'grpc'
+  | 'spring'
+  | 'jax-rs';
 
 export interface RouteInfo {
   readonly framework: RouteFramework;
@@ -31,6 +49,8 @@ export interface RouteInfo {
   readonly method: string;
   /** The full route template as the framework matches it, mount prefixes from the same file included. */
   readonly path: string;
+  /** An array route's paths, each with the mount prefix (`path` is then what the instrumentation records). */
+  readonly arrayPaths?: readonly string[];
 }
 
 export interface InstrumentedFunction extends FunctionLocation {

@@ -2,6 +2,7 @@
 // attribute key/value is written (setAttribute, setAttributes, span options, events).
 import { ts } from 'ts-morph';
 import { isFunctionLike, isSpanStartCall, ownerFunction } from '../fixes/functionShapes';
+import { semconvConstantKey } from './semconvConstants';
 
 export type SpanCallback = ts.ArrowFunction | ts.FunctionExpression;
 
@@ -65,6 +66,14 @@ export function literalText(node: ts.Node | undefined): string | undefined {
   return undefined;
 }
 
+/** An attribute key: a literal, or a semantic-convention constant (`SemanticAttributes.HTTP_STATUS_CODE`, `ATTR_…`). */
+export function attributeKeyText(node: ts.Node | undefined): string | undefined {
+  const literal = literalText(node);
+  if (literal !== undefined || !node) return literal;
+  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return semconvConstantKey(node.getText());
+  return undefined;
+}
+
 /** The text of an object literal property name that is a plain name or string, else undefined. */
 export function propertyKey(name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
@@ -120,7 +129,7 @@ function isSpanReceiver(receiver: ts.Expression, spanVars: ReadonlySet<string>, 
 function attributesOfObject(obj: ts.ObjectLiteralExpression, out: AttributeSite[]): void {
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p)) {
-      const key = propertyKey(p.name);
+      const key = ts.isComputedPropertyName(p.name) ? attributeKeyText(p.name.expression) : propertyKey(p.name);
       if (key !== undefined) out.push({ key, keyNode: ts.isComputedPropertyName(p.name) ? p.name.expression : p.name, value: p.initializer, holder: { kind: 'property', property: p, object: obj } });
     } else if (ts.isShorthandPropertyAssignment(p)) {
       out.push({ key: p.name.text, keyNode: p.name, value: p.name, holder: { kind: 'property', property: p, object: obj } });
@@ -162,7 +171,7 @@ export function collectSites(sf: ts.SourceFile): FileSites {
     if (ts.isPropertyAccessExpression(callee) && isSpanReceiver(callee.expression, spanVars, sf)) {
       const method = callee.name.text;
       if (method === 'setAttribute' && call.arguments.length >= 2) {
-        const key = literalText(call.arguments[0]);
+        const key = attributeKeyText(call.arguments[0]);
         if (key !== undefined) attributes.push({ key, keyNode: call.arguments[0]!, value: call.arguments[1]!, holder: { kind: 'call', call } });
       } else if (method === 'setAttributes' && call.arguments[0] && ts.isObjectLiteralExpression(unwrap(call.arguments[0]))) {
         attributesOfObject(unwrap(call.arguments[0]) as ts.ObjectLiteralExpression, attributes);

@@ -1,6 +1,9 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import * as https from 'node:https';
-import { SpanLensError } from '../../errors';
+import { SpanLensError, isSpanLensError } from '../../errors';
+import { displayUrl } from '../../text/displayUrl';
+import { quoteForDisplay } from '../../text/quoteForDisplay';
+import { onAbort } from '../../abortWatch';
 
 /**
  * Jaeger JSON runs ~450–800 bytes per span (measured on the fixtures), so 256 MiB admits traces of roughly
@@ -9,6 +12,12 @@ import { SpanLensError } from '../../errors';
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 200;
+/**
+ * Same-origin redirects followed per request (a reverse proxy adding a slash or a base path needs one or two). A
+ * redirect to another origin is never followed: the token and custom headers must not go to another server.
+ */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** The command users run to get a local Jaeger, quoted in "cannot reach" messages. */
 export const JAEGER_DOCKER_COMMAND =
@@ -48,7 +57,10 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
  * needs. Statuses are not judged here (validateStatus accepts all); transport failures become SpanLensErrors.
  */
 export class JaegerHttpClient {
+  /** The URL requests go to, credentials included: never show it, show `displayUrl`. */
   readonly baseUrl: string;
+  /** The base URL without credentials or secret parameters, for every message, log line and status text. */
+  readonly displayUrl: string;
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
@@ -57,6 +69,7 @@ export class JaegerHttpClient {
 
   constructor(options: JaegerHttpOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.displayUrl = displayUrl(this.baseUrl);
     this.timeoutMs = options.timeoutMs;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.retries = options.retries ?? DEFAULT_RETRIES;
@@ -73,6 +86,8 @@ export class JaegerHttpClient {
       transformResponse: [(data: unknown) => data],
       maxContentLength: this.maxResponseBytes,
       maxBodyLength: this.maxResponseBytes,
+      // Redirects are followed by get() itself, only within the origin (see MAX_REDIRECTS).
+      maxRedirects: 0,
       // A proxy from the environment must not capture a Jaeger on this machine.
       ...(isLoopbackHost(url.hostname) ? { proxy: false as const } : {}),
       ...(options.allowInsecureTls && url.protocol === 'https:' ? { httpsAgent: new https.Agent({ rejectUnauthorized: false }) } : {}),
@@ -89,9 +104,8 @@ export class JaegerHttpClient {
       timedOut = true;
       deadline.abort();
     }, this.timeoutMs);
-    const onCallerAbort = (): void => deadline.abort();
-    if (signal?.aborted) deadline.abort();
-    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // One listener per caller signal however many requests share it (see abortWatch.ts).
+    const unwatch = onAbort(signal, () => deadline.abort());
     const stopped = (): SpanLensError | undefined => {
       if (signal?.aborted) return this.cancelled(path);
       if (timedOut) return this.timedOut(path);
@@ -102,11 +116,11 @@ export class JaegerHttpClient {
         const early = stopped();
         if (early) throw early;
         try {
-          const response: AxiosResponse<unknown> = await this.http.get(relative, { signal: deadline.signal });
-          return toResponse(response, path);
+          return await this.getFollowingRedirects(relative, path, deadline.signal);
         } catch (e) {
           const halted = stopped();
           if (halted) throw halted;
+          if (isSpanLensError(e)) throw e;
           if (attempt < this.retries && isConnectionError(e)) {
             const delay = this.retryBaseDelayMs * 2 ** attempt * (0.5 + Math.random());
             await sleep(delay, deadline.signal);
@@ -117,25 +131,77 @@ export class JaegerHttpClient {
       }
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      unwatch();
     }
   }
 
+  /** One attempt: the request, then same-origin redirects up to MAX_REDIRECTS; anything else is an error. */
+  private async getFollowingRedirects(relative: string, path: string, signal: AbortSignal): Promise<JaegerHttpResponse> {
+    const base = new URL(this.baseUrl);
+    let target = new URL(`${this.baseUrl}/${relative}`);
+    const visited: URL[] = [target];
+    for (;;) {
+      const response: AxiosResponse<unknown> = await this.http.get(target.toString(), { signal });
+      const location = response.headers['location'];
+      if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string' || location.trim() === '') return toResponse(response, path);
+      let next: URL;
+      try {
+        next = new URL(location.trim(), target);
+      } catch {
+        throw new SpanLensError('redirect', `Jaeger at ${this.displayUrl} redirected GET ${path} to "${quoteForDisplay(location)}", which is not a URL.`, { url: this.baseUrl, status: response.status });
+      }
+      if (next.origin !== base.origin) throw this.crossOriginRedirect(path, next, response.status);
+      // Same origin: the same server, so the credentials of the base URL go along (axios takes them from the URL).
+      next.username = base.username;
+      next.password = base.password;
+      const hops = [...visited, next].map((u) => pathOf(u)).join(' → ');
+      if (visited.some((u) => u.toString() === next.toString())) {
+        throw new SpanLensError(
+          'redirect',
+          `Jaeger at ${this.displayUrl} redirects GET ${path} in a loop (${hops}). Check the reverse proxy in front of Jaeger ` +
+            'and Jaeger\'s base path (query.base-path), and that spanlens.jaeger.url (CLI: --source) includes that path.',
+          { url: this.baseUrl, status: response.status },
+        );
+      }
+      if (visited.length > MAX_REDIRECTS) {
+        throw new SpanLensError(
+          'redirect',
+          `Jaeger at ${this.displayUrl} redirected GET ${path} more than ${MAX_REDIRECTS} times (${hops}). Check the reverse proxy in ` +
+            'front of Jaeger, or set spanlens.jaeger.url (CLI: --source) to the address the redirects end at.',
+          { url: this.baseUrl, status: response.status },
+        );
+      }
+      visited.push(next);
+      target = next;
+    }
+  }
+
+  private crossOriginRedirect(path: string, next: URL, status: number): SpanLensError {
+    const where = displayUrl(next.toString());
+    return new SpanLensError(
+      'redirect',
+      `Jaeger at ${this.displayUrl} redirected GET ${path} to another server, ${where} (HTTP ${status}). Span Lens follows ` +
+        'redirects only within the same scheme, host and port, so the token and headers it sends never reach another ' +
+        `server. If Jaeger really is at ${displayUrl(next.origin)}, set spanlens.jaeger.url (CLI: --source) to that address.`,
+      { url: this.baseUrl, status },
+    );
+  }
+
   private cancelled(path: string): SpanLensError {
-    return new SpanLensError('cancelled', `The request to Jaeger at ${this.baseUrl} (${path}) was cancelled.`, { url: this.baseUrl });
+    return new SpanLensError('cancelled', `The request to Jaeger at ${this.displayUrl} (${path}) was cancelled.`, { url: this.baseUrl });
   }
 
   private timedOut(path: string): SpanLensError {
     return new SpanLensError(
       'timeout',
-      `Jaeger at ${this.baseUrl} did not answer within ${this.timeoutMs} ms (GET ${path}). ` +
+      `Jaeger at ${this.displayUrl} did not answer within ${this.timeoutMs} ms (GET ${path}). ` +
         'Narrow the search (shorter lookback, lower limit) or raise the request timeout (spanlens.requestTimeoutMs, CLI --timeout).',
       { url: this.baseUrl },
     );
   }
 
   private describeFailure(e: unknown, path: string): SpanLensError {
-    const url = this.baseUrl;
+    const url = this.displayUrl;
     const code = errorCode(e);
     const message = e instanceof Error ? e.message : String(e);
     if (/maxContentLength/.test(message)) {
@@ -180,10 +246,10 @@ export function normalizeBaseUrl(raw: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new SpanLensError('bad-input', `"${raw}" is not a URL. Give the Jaeger query URL, e.g. http://localhost:16686.`);
+    throw new SpanLensError('bad-input', `"${displayUrl(raw)}" is not a URL. Give the Jaeger query URL, e.g. http://localhost:16686.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SpanLensError('bad-input', `"${raw}" is not an http(s) URL. Give the Jaeger query URL, e.g. http://localhost:16686.`);
+    throw new SpanLensError('bad-input', `"${displayUrl(raw)}" is not an http(s) URL. Give the Jaeger query URL, e.g. http://localhost:16686.`);
   }
   url.search = '';
   url.hash = '';
@@ -195,6 +261,11 @@ function toResponse(response: AxiosResponse<unknown>, path: string): JaegerHttpR
   const text = Buffer.isBuffer(data) ? data.toString('utf8') : typeof data === 'string' ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : '';
   const contentType = response.headers['content-type'];
   return { status: response.status, contentType: typeof contentType === 'string' ? contentType : '', text, path };
+}
+
+/** A request URL's path and query, for the hops of a redirect chain. */
+function pathOf(url: URL): string {
+  return displayUrl(url.toString()).replace(/^[a-z]+:\/\/[^/]+/i, '') || '/';
 }
 
 function errorCode(e: unknown): string | undefined {

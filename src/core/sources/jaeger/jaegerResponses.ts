@@ -1,5 +1,6 @@
 import { SpanLensError } from '../../errors';
 import type { JaegerHttpResponse } from './jaegerHttp';
+import { quoteForDisplay } from '../../text/quoteForDisplay';
 
 /** True when the body is JSON at a glance (Jaeger answers JSON even for errors, with a text/plain content type). */
 export function looksLikeJson(text: string): boolean {
@@ -37,7 +38,7 @@ export function parseJsonBody(baseUrl: string, response: JaegerHttpResponse): un
   } catch (e) {
     throw new SpanLensError(
       'malformed-response',
-      `Jaeger at ${baseUrl} sent invalid JSON for GET ${response.path} (${e instanceof Error ? e.message : String(e)}; ` +
+      `Jaeger at ${baseUrl} sent invalid JSON for GET ${response.path} (${quoteForDisplay(e instanceof Error ? e.message : String(e))}; ` +
         `${response.text.length} characters received). Try again; if it persists, the response may be cut short by a proxy.`,
       { url: baseUrl, status: response.status, cause: e },
     );
@@ -51,10 +52,10 @@ export function jaegerErrorMessage(text: string): string {
       const body = JSON.parse(text) as { errors?: unknown; error?: unknown };
       if (Array.isArray(body.errors)) {
         const first = body.errors[0] as { msg?: unknown } | undefined;
-        if (typeof first?.msg === 'string') return first.msg;
+        if (typeof first?.msg === 'string') return quoteForDisplay(first.msg);
       }
       const message = (body.error as { message?: unknown } | undefined)?.message;
-      if (typeof message === 'string') return message;
+      if (typeof message === 'string') return quoteForDisplay(message);
     } catch {
       // Not JSON after all: the raw text below is the best we have.
     }
@@ -82,7 +83,9 @@ export function unexpectedShape(baseUrl: string, path: string, what: string): Sp
   return new SpanLensError('malformed-response', `Jaeger at ${baseUrl} sent an unexpected answer to GET ${path}: ${what}.`, { url: baseUrl });
 }
 
+/** A server's own words, on one line, control characters escaped, at most 200 characters. */
 function snippet(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+  // Whitespace runs (newlines included) become one space; other controls are escaped by quoteForDisplay.
+  const oneLine = text.replace(/[ \t\r\n]+/g, ' ').trim();
+  return quoteForDisplay(oneLine, 200);
 }

@@ -41,6 +41,7 @@ interface Candidate {
 /** Traces from a Jaeger query service (v1 and v2, api/v3 preferred, v1 JSON as fallback and for exact trace JSON). */
 export class JaegerSource implements TraceSource {
   readonly description: string;
+  /** The base URL as shown to people (no credentials, no secret parameters); messages quote only this. */
   readonly baseUrl: string;
   private readonly http: JaegerHttpClient;
   private readonly healthHttp: JaegerHttpClient;
@@ -52,7 +53,7 @@ export class JaegerSource implements TraceSource {
     this.http = new JaegerHttpClient(options);
     // A health check should say "not reachable" fast rather than wait out a long search timeout or retries.
     this.healthHttp = new JaegerHttpClient({ ...options, timeoutMs: Math.min(options.timeoutMs, 5000), retries: 0 });
-    this.baseUrl = this.http.baseUrl;
+    this.baseUrl = this.http.displayUrl;
     this.description = `Jaeger ${this.baseUrl}`;
   }
 

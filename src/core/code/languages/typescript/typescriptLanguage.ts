@@ -1,0 +1,20 @@
+// TypeScript and JavaScript, on the compiler bundled in ts-morph: the finder, lint and fixes that came first.
+import { findInstrumentedFunctions, listFunctions } from '../../instrumented/finder';
+import { lintText } from '../../lint/lintEngine';
+import { computeFix, listRefactorings } from '../../fixes/fixApi';
+import type { CodeIntelLanguage } from '../codeIntelLanguage';
+import { typescriptServiceFacts } from './serviceFacts';
+
+export const typescriptLanguage: CodeIntelLanguage = {
+  id: 'typescript',
+  findInstrumentedFunctions,
+  listFunctions,
+  serviceFacts: typescriptServiceFacts,
+  lintText,
+  computeFix,
+  listRefactorings,
+};
+
+export function loadTypescriptLanguage(): Promise<CodeIntelLanguage> {
+  return Promise.resolve(typescriptLanguage);
+}
