@@ -158,3 +158,38 @@ export async function rawV3Durations(jaegerUrl: string, service: string, name: s
   }
   return [...durations.values()];
 }
+
+/** One span of a trace as api/v3 reports it (OTLP JSON, nanoseconds), read here without Span Lens's parser. */
+export interface RawV3Span {
+  readonly spanId: string;
+  readonly service: string;
+  readonly name: string;
+  /** To the ns, in µs (fractional). */
+  readonly durationUs: number;
+}
+
+/** Every span of one trace from `GET /api/v3/traces/{id}`. */
+export async function rawV3Trace(jaegerUrl: string, traceId: string): Promise<RawV3Span[]> {
+  const response = await fetch(`${jaegerUrl}/api/v3/traces/${traceId}`, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`GET /api/v3/traces/${traceId}: HTTP ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as {
+    result: {
+      resourceSpans: Array<{
+        resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+        scopeSpans: Array<{ spans: Array<{ spanId: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string }> }>;
+      }>;
+    };
+  };
+  return body.result.resourceSpans.flatMap((rs) => {
+    const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+    return rs.scopeSpans.flatMap((ss) =>
+      ss.spans.map((s) => ({
+        // api/v3 JSON carries span ids as hex (Jaeger's OTLP JSON marshaller), as Span Lens shows them.
+        spanId: s.spanId.toLowerCase(),
+        service,
+        name: s.name,
+        durationUs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1000,
+      })),
+    );
+  });
+}

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { TraceSummary } from '../../../src/core/sources/traceSource';
-import { quantile, rawV1Spans, rawV3Durations, realJaeger, type RawSpan } from '../../support/realBackends';
+import { formatDuration } from '../../../src/shared/viewModelLayout';
+import { quantile, rawV1Spans, rawV3Durations, rawV3Trace, realJaeger, startApiView, type RawSpan } from '../../support/realBackends';
 import { runShop, shopDir } from '../../support/sampleShop';
 import { input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
@@ -22,6 +23,20 @@ function ms(value: number): string {
   if (value < 1000) return `${Number(value.toFixed(value < 10 ? 1 : 0))} ms`;
   if (value < 60_000) return `${Number((value / 1000).toFixed(2))} s`;
   return `${Number((value / 60_000).toFixed(1))} min`;
+}
+
+/**
+ * The waterfall rows of the viewer showing `traceId` (the frame whose header names it), as `service op duration`,
+ * sorted; the rows' toggle and error marks left out. Undefined while no viewer shows the trace.
+ */
+async function viewerRows(traceId: string): Promise<string[] | undefined> {
+  const frame = ((await workbenchTexts('.sl-trace-id')) ?? []).find((f) => f.texts.includes(traceId));
+  if (!frame) return undefined;
+  const visible = '.sl-row:not([style*="display: none"])';
+  const part = async (selector: string): Promise<string[]> => ((await workbenchTexts(`${visible} ${selector}`, { frameUrlIncludes: frame.url })) ?? []).flatMap((f) => f.texts);
+  const [services, ops, durations] = await Promise.all([part('.sl-svc'), part('.sl-op'), part('.sl-dur')]);
+  if (services.length !== ops.length || ops.length !== durations.length) return undefined;
+  return services.map((s, i) => `${s} ${ops[i]} ${durations[i]}`).sort();
 }
 
 async function quickInputTitle(): Promise<string> {
@@ -163,5 +178,104 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
     const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
     await waitFor(async () => (await rows()).some((t) => t.includes('fulfilment')), 'the Traces view lists the shop services');
     await waitFor(async () => (await rows()).some((t) => t.includes('gateway: POST /checkout')), 'the Traces view lists the recent results');
+  });
+
+  /** Points Span Lens at `url` (the real Jaeger or a view of it) and waits until it is connected there. */
+  async function useJaegerAt(url: string): Promise<void> {
+    await config().update('jaeger.url', url, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.sources.state.kind === 'connected' && api.sources.state.description.includes(url), `connected to ${url}`, 30_000);
+  }
+
+  /** A trace of the shop touching the most services that still fits the viewer's first screen (≤ 15 spans). */
+  function richTrace(): string {
+    const byTrace = new Map<string, RawSpan[]>();
+    for (const s of [...raw.values()].flat()) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+    const services = (spans: RawSpan[]): number => new Set(spans.map((s) => s.service)).size;
+    const fitting = [...byTrace.entries()].filter(([, spans]) => spans.length <= 15).sort((a, b) => services(b[1]) - services(a[1]) || b[1].length - a[1].length);
+    assert.ok(fitting.length > 0, 'a shop trace of at most 15 spans');
+    return fitting[0]![0];
+  }
+
+  it('opens a real trace by id in the viewer with every span Jaeger holds, over v1 (/api/traces/{id}) and api/v3 (/api/v3/traces/{id})', async function () {
+    if (!isWebHost()) this.skip();
+    const id = richTrace();
+    const v1 = [...raw.values()].flat().filter((s) => s.traceId === id);
+    const v3 = await rawV3Trace(jaeger!.url, id);
+    assert.equal(v3.length, v1.length, 'v1 and api/v3 hold the same spans');
+    const views = [
+      // v1 reports whole µs, api/v3 nanoseconds: each view's rows show its own figures.
+      { api: 'v1', view: await startApiView(jaeger!.url, 'v1-only'), expected: v1.map((s) => `${s.service} ${s.name} ${formatDuration(s.durationUs)}`).sort(), path: `/api/traces/${id}` },
+      { api: 'api/v3', view: await startApiView(jaeger!.url, 'v3-only'), expected: v3.map((s) => `${s.service} ${s.name} ${formatDuration(s.durationUs)}`).sort(), path: `/api/v3/traces/${id}` },
+    ];
+    try {
+      for (const { api: generation, view, expected, path: tracePath } of views) {
+        await useJaegerAt(view.url);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        const opened = await vscode.commands.executeCommand<{ traceId: string; spanCount: number }>('spanlens.openTraceById', id);
+        assert.deepEqual(opened, { traceId: id, spanCount: v1.length }, generation);
+        let shown: string[] | undefined;
+        await waitFor(
+          async () => JSON.stringify((shown = await viewerRows(id))) === JSON.stringify(expected),
+          `${generation}: the viewer's rows as Jaeger holds them\n  expected ${expected.join(' | ')}\n  shown    ${shown?.join(' | ')}`,
+          30_000,
+        );
+        assert.ok(view.requests.some((r) => r.startsWith(tracePath)), `${generation}: fetched through ${tracePath}: ${view.requests.join(', ')}`);
+        await takeScreenshot(`real-jaeger-viewer-${generation.replace('/', '')}`);
+      }
+    } finally {
+      await useJaegerAt(jaeger!.url);
+      for (const { view } of views) await view.close();
+    }
+  });
+
+  describe('over the v1 API only (a Jaeger without api/v3)', () => {
+    let v1: Awaited<ReturnType<typeof startApiView>>;
+
+    before(async () => {
+      v1 = await startApiView(jaeger!.url, 'v1-only');
+      await useJaegerAt(v1.url);
+    });
+
+    after(async () => {
+      await useJaegerAt(jaeger!.url);
+      await v1?.close();
+    });
+
+    it('shows lenses whose figures equal percentiles of the whole-µs durations the v1 JSON reports', async () => {
+      await vscode.commands.executeCommand('spanlens.refreshLatency');
+      const lenses = await lensesOf('orders.ts');
+      let checked = 0;
+      for (const name of ['orders.create', 'orders.validate', 'orders.publish']) {
+        const durations = raw.get('orders')!.filter((s) => s.name === name).map((s) => s.durationUs / 1000);
+        const title = `p50 ${ms(quantile(durations, 0.5))} · p95 ${ms(quantile(durations, 0.95))} · p99 ${ms(quantile(durations, 0.99))} · ${durations.length} calls`;
+        let got = '';
+        await waitFor(
+          async () => {
+            const lens = (await lensesOf('orders.ts')).find((l) => (l.command?.arguments?.[0] as { spanName?: string } | undefined)?.spanName === name);
+            got = lens?.command?.title ?? '';
+            return got.includes(title);
+          },
+          `${name}: "${got}" should show "${title}"`,
+          30_000,
+        );
+        checked++;
+      }
+      assert.equal(checked, 3, lenses.map((l) => l.command?.title).join(' | '));
+      assert.ok(v1.requests.some((r) => r.startsWith('/api/traces?')), `searched through /api/traces: ${v1.requests.slice(-5).join(', ')}`);
+    });
+
+    it('searches through /api/traces, as the v1 JSON says, and the Traces view lists the services', async () => {
+      const orders = raw.get('orders')!;
+      const expected = [...new Set(orders.filter((s) => s.name === 'orders.publish').map((s) => s.traceId))].sort();
+      const before = v1.requests.length;
+      const found = await vscode.commands.executeCommand<TraceSummary[]>('spanlens.searchTraces', { service: 'orders', operation: 'orders.publish', lookback: '1h', limit: 1000 });
+      assert.deepEqual(found?.map((s) => s.traceId).sort(), expected);
+      assert.ok(v1.requests.slice(before).some((r) => r.startsWith('/api/traces?')), v1.requests.slice(before).join(', '));
+      if (!isWebHost()) return;
+      await vscode.commands.executeCommand('spanlens.refreshTracesView');
+      await vscode.commands.executeCommand('workbench.view.extension.spanlens');
+      const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
+      await waitFor(async () => (await rows()).some((t) => t.includes('inventory')), 'the Traces view lists the shop services over v1');
+    });
   });
 });
