@@ -3,6 +3,7 @@
 import type { Position, Range, TextEdit } from '../../model/textRange';
 import type { FixId, FixKey, LintOptions } from '../lint/lintTypes';
 import { resolveOptions, ruleContext, runRules } from '../lint/lintEngine';
+import { foreignTracerOf } from '../lint/spanSites';
 import type { RawFinding } from '../lint/ruleTypes';
 import { renameSpanEdits } from '../lint/rules/duplicateSpanName';
 import { ts } from 'ts-morph';
@@ -129,6 +130,8 @@ function baseId(fixId: FixKey): FixId {
  */
 export function computeFix(text: string, fileName: string, fixId: FixKey, target: FixTarget, options: LintOptions = {}): TextEdit[] | undefined {
   const ctx = createSourceContext(text, fileName, { moduleStyle: options.moduleStyle });
+  // A file tracing with another API (k6, dd-trace, Sentry, …): an OpenTelemetry import there would not even load.
+  if (foreignTracerOf(ctx.sourceFile)) return undefined;
   const at = targetOffsets(ctx, target);
   let edits: OffsetEdit[] | undefined;
   switch (baseId(fixId)) {
@@ -182,6 +185,21 @@ export function listRefactorings(text: string, fileName: string, position: Posit
   const sf = ctx.sourceFile;
   const offset = positionToOffset(sf, position);
   const out: Refactoring[] = [];
+  const foreign = foreignTracerOf(sf);
+  if (foreign) {
+    const fn = innermostFunctionAt(sf, offset);
+    // Shown, so the user learns why nothing is offered, but never applied.
+    if (fn && isFunctionLike(fn)) {
+      out.push({
+        id: 'add-span',
+        title: `Wrap '${functionDisplayName(fn)}' in a span`,
+        kind: 'refactor',
+        range: nodeRange(ctx, fn),
+        disabledReason: `this file traces with ${foreign}, not the OpenTelemetry API`,
+      });
+    }
+    return out;
+  }
   // Wrap in span: the innermost function here, and the innermost named one around it when that one is anonymous
   // (a cursor inside `items.map((x) => …)` in a method most likely means the method).
   const chain: FunctionLikeNode[] = [];

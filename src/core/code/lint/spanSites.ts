@@ -34,6 +34,25 @@ export interface FileSites {
   readonly attributes: AttributeSite[];
   /** Imports something from `@opentelemetry/*`. */
   readonly usesOtel: boolean;
+  /**
+   * The non-OpenTelemetry tracing module the file uses instead (`k6/x/otel`, `dd-trace`, `@sentry/node`, …), when
+   * it does not import the OpenTelemetry API: its spans are not OTel spans, so no OTel finding or fix applies.
+   */
+  readonly foreignTracer?: string;
+}
+
+/** Tracing modules with APIs of their own: a `tracer.startSpan` there is not OpenTelemetry's. */
+const foreignTracingModules = /^(?:k6(?:\/.*)?|dd-trace(?:\/.*)?|elastic-apm-node(?:\/.*)?|@elastic\/apm-rum(?:\/.*)?|@sentry\/.+|newrelic|@newrelic\/.+|@datadog\/.+|@google-cloud\/trace-agent|zipkin(?:-.+)?|jaeger-client|opentracing|@honeycombio\/beeline|honeycomb-beeline|@appsignal\/.+|@splunk\/otel-web-[a-z-]+|signalfx-tracing)$/;
+
+/** The first foreign tracing module the file imports, when it imports nothing of the OpenTelemetry API. */
+export function foreignTracerOf(sf: ts.SourceFile): string | undefined {
+  const modules: string[] = [];
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) modules.push(s.moduleSpecifier.text);
+  }
+  for (const m of sf.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) modules.push(m[1]!);
+  if (modules.some((m) => m === '@opentelemetry/api' || m.startsWith('@opentelemetry/api/'))) return undefined;
+  return modules.find((m) => foreignTracingModules.test(m));
 }
 
 function unwrap(e: ts.Expression): ts.Expression {
@@ -139,6 +158,8 @@ function attributesOfObject(obj: ts.ObjectLiteralExpression, out: AttributeSite[
 
 export function collectSites(sf: ts.SourceFile): FileSites {
   const usesOtel = importsOtel(sf);
+  const foreignTracer = foreignTracerOf(sf);
+  if (foreignTracer) return { spanStarts: [], attributes: [], usesOtel, foreignTracer };
   const starts: SpanStartSite[] = [];
   const spanVars = new Set<string>();
   const calls: ts.CallExpression[] = [];
