@@ -2,7 +2,10 @@
 // shown by headless Chromium. Prints mocha's spec output, then `integration: N passed, N failed` as the last line,
 // and exits with the suite's exit code.
 //
-//   node scripts/run-web-host-tests.mjs [--grep <pattern>] [--screenshot] [--headed]
+//   node scripts/run-web-host-tests.mjs [--grep <pattern>] [--screenshot] [--headed] [--suite suite|real]
+//
+// `--suite real` runs test/integration/real/ (the tests against real Jaeger and Zipkin; scripts/run-real-backend-
+// tests.mjs starts them and passes their URLs in SPANLENS_REAL_*) instead of test/integration/suite/.
 //
 // Environment:
 //   SPANLENS_TEST_GREP=<pattern>          only tests whose full title matches (same as --grep)
@@ -12,6 +15,7 @@
 //   SPANLENS_INTEGRATION_TIMEOUT=<s>      time limit of the whole run in seconds (default 600)
 //   SPANLENS_TEST_TIMEOUT_MS=<ms>         mocha's per-test timeout inside VS Code (default 60000)
 //   SPANLENS_CODE_SERVER_DIR=<dir>        where code-server is installed (default .vscode-test/code-server-4.100.3)
+//   SPANLENS_TEST_LABEL=<label>           the word before the closing `N passed, N failed` (default integration)
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, parseArgs } from 'node:util';
@@ -25,8 +29,10 @@ const { values: flags } = parseArgs({
     grep: { type: 'string' },
     screenshot: { type: 'boolean', default: false },
     headed: { type: 'boolean', default: false },
+    suite: { type: 'string', default: 'suite' },
   },
 });
+const label = process.env.SPANLENS_TEST_LABEL || 'integration';
 
 const timeoutSeconds = Number(process.env.SPANLENS_INTEGRATION_TIMEOUT ?? 600);
 const grep = flags.grep ?? process.env.SPANLENS_TEST_GREP ?? '';
@@ -38,6 +44,7 @@ const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const verbose = process.env.SPANLENS_WEBHOST_VERBOSE === '1';
 
 if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) fatal(`SPANLENS_INTEGRATION_TIMEOUT must be a positive number of seconds, got '${process.env.SPANLENS_INTEGRATION_TIMEOUT}'`);
+if (flags.suite !== 'suite' && flags.suite !== 'real') fatal(`--suite must be 'suite' or 'real', not '${flags.suite}'`);
 if (!existsSync(suiteModule)) fatal(`${suiteModule} does not exist: run 'npm run build' first (npm run test:integration does both).`);
 
 mkdirSync(resultsDir, { recursive: true });
@@ -74,6 +81,7 @@ try {
       SPANLENS_TEST_COLOR: useColor ? '1' : '0',
       // Bundled tests cannot find ../shared/fixtures from __dirname (out/test/integration/...): tell them.
       SPANLENS_FIXTURES: process.env.SPANLENS_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures'),
+      SPANLENS_SUITE: flags.suite,
       ...(grep ? { SPANLENS_TEST_GREP: grep } : {}),
     },
     exposedFunctions: {
@@ -98,18 +106,18 @@ if (result.kind === 'exit') {
   exitCode = result.code;
   if (!suiteSummary) {
     // The extension host ended without the suite reporting: it failed to load or crashed.
-    console.log(`integration: the suite ended (exit code ${result.code}) without reporting results; see test-results/integration-webhost.log`);
+    console.log(`${label}: the suite ended (exit code ${result.code}) without reporting results; see test-results/integration-webhost.log`);
     failed += 1;
     exitCode = exitCode || 1;
   } else if (suiteSummary.failed > 0 && exitCode === 0) {
     exitCode = 1;
   }
 } else if (result.kind === 'timeout') {
-  console.log(`integration: time limit of ${timeoutSeconds} s reached (SPANLENS_INTEGRATION_TIMEOUT); stopping VS Code`);
+  console.log(`${label}: time limit of ${timeoutSeconds} s reached (SPANLENS_INTEGRATION_TIMEOUT); stopping VS Code`);
   failed += 1;
   exitCode = 1;
 } else {
-  console.log(`integration: ${result.reason}`);
+  console.log(`${label}: ${result.reason}`);
   failed += 1;
   exitCode = 1;
 }
@@ -135,7 +143,7 @@ await control.close();
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 if (exitCode !== 0) console.log(`webhost: logs in test-results/integration-webhost.log and test-results/integration-code-server.log (${seconds} s)`);
 else console.log(`webhost: done in ${seconds} s`);
-console.log(`integration: ${suiteSummary?.passed ?? passed} passed, ${failed} failed`);
+console.log(`${label}: ${suiteSummary?.passed ?? passed} passed, ${failed} failed`);
 process.exit(exitCode);
 
 /** Every log line of the workbench and extension host arrives here; only the suite's marked lines are printed. */
@@ -168,6 +176,6 @@ function onHostLog(type, args) {
 
 function fatal(message) {
   console.error(`webhost: ${message}`);
-  console.log('integration: 0 passed, 1 failed');
+  console.log(`${label}: 0 passed, 1 failed`);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TraceSource, SourceHealth } from '../core/sources/traceSource';
 import { openTraceSource } from '../core/sources/openSource';
-import { describeError } from '../core/errors';
+import { describeError, isSpanLensError } from '../core/errors';
 import { displayUrl } from '../core/text/displayUrl';
 import { escapeControlChars } from '../core/text/quoteForDisplay';
 import type { ConfigWatcher, SpanLensConfig } from './config';
@@ -36,6 +36,14 @@ export class SourceManager implements vscode.Disposable {
   private lastShownError: string | undefined;
   /** Every message shown as a notification (newest last, bounded): the integration tests read it. */
   readonly shownErrors: string[] = [];
+  /** Failures logged (one line per distinct message while the source is down): the integration tests read it. */
+  loggedErrors = 0;
+  /** Messages already logged since the source last answered, with how many repeats were not logged. */
+  private readonly repeatedErrors = new Map<string, number>();
+  /** When a failure last asked for a health check, so a burst of failing lenses asks once. */
+  private lastFailureCheckMs = 0;
+  /** The faster timer that looks for the source to come back while it is unreachable. */
+  private recoveryTimer: ReturnType<typeof setInterval> | undefined;
 
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fired when the source object itself changed (new URL, new file): caches keyed on it must drop. */
@@ -46,6 +54,7 @@ export class SourceManager implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
     private readonly healthIntervalMs = 30_000,
+    private readonly recoveryIntervalMs = 5_000,
   ) {
     this.stateValue = { kind: 'checking', description: describeSpec(config.current) };
     this.disposables.push(
@@ -100,10 +109,28 @@ export class SourceManager implements vscode.Disposable {
     return next;
   }
 
-  /** Shows a source failure once; the same message again is only logged until the source recovers. */
+  /**
+   * Shows a source failure once and logs each distinct message once until the source answers again (every lens of a
+   * workspace fails the same way when Jaeger stops: one line, not one per lens per refresh). A failure that says the
+   * source is gone checks its health at once, so the status bar says so within seconds, not at the next interval.
+   */
   reportError(e: unknown, what: string): void {
     const message = describeError(e);
-    this.log.error(`${what}: ${message}`);
+    const repeats = this.repeatedErrors.get(message);
+    if (repeats === undefined) {
+      this.repeatedErrors.set(message, 0);
+      this.loggedErrors++;
+      this.log.error(`${what}: ${message}`);
+    } else {
+      this.repeatedErrors.set(message, repeats + 1);
+    }
+    if (isSpanLensError(e) && (e.kind === 'unreachable' || e.kind === 'timeout') && this.stateValue.kind === 'connected') {
+      const now = Date.now();
+      if (now - this.lastFailureCheckMs > 2_000) {
+        this.lastFailureCheckMs = now;
+        void this.checkHealth();
+      }
+    }
     if (message === this.lastShownError) return;
     this.lastShownError = message;
     this.shownErrors.push(message);
@@ -122,6 +149,7 @@ export class SourceManager implements vscode.Disposable {
     this.log.info(`Trace source reset (${reason}): ${describeSpec(this.config.current)}`);
     this.sourcePromise = undefined;
     this.lastShownError = undefined;
+    this.repeatedErrors.clear();
     this.setState({ kind: 'checking', description: describeSpec(this.config.current) });
     this.sourceEmitter.fire();
     void this.checkHealth();
@@ -130,9 +158,24 @@ export class SourceManager implements vscode.Disposable {
   private setState(next: SourceState): void {
     const changed = next.kind !== this.stateValue.kind || next.description !== this.stateValue.description;
     this.stateValue = next;
-    if (next.kind === 'connected') this.lastShownError = undefined;
+    if (next.kind === 'connected') {
+      this.lastShownError = undefined;
+      const unlogged = [...this.repeatedErrors.values()].reduce((a, b) => a + b, 0);
+      if (unlogged > 0) this.log.info(`${unlogged} repeated failure${unlogged === 1 ? '' : 's'} of the same kind were not logged while the source was down.`);
+      this.repeatedErrors.clear();
+    }
     if (changed) this.log.info(`Trace source ${next.kind}: ${next.description}${'detail' in next ? ` — ${next.detail}` : ''}`);
+    this.watchForRecovery(next.kind === 'unreachable');
     this.stateEmitter.fire(next);
+  }
+
+  /** While the source is unreachable it is checked every few seconds, so it comes back without a reload. */
+  private watchForRecovery(on: boolean): void {
+    if (on && !this.recoveryTimer) this.recoveryTimer = setInterval(() => void this.checkHealth(), this.recoveryIntervalMs);
+    if (!on && this.recoveryTimer) {
+      clearInterval(this.recoveryTimer);
+      this.recoveryTimer = undefined;
+    }
   }
 
   private async open(config: SpanLensConfig): Promise<TraceSource> {
@@ -153,6 +196,7 @@ export class SourceManager implements vscode.Disposable {
   dispose(): void {
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.healthTimer = undefined;
+    this.watchForRecovery(false);
     for (const d of this.disposables) d.dispose();
     this.stateEmitter.dispose();
     this.sourceEmitter.dispose();

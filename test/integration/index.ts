@@ -35,7 +35,8 @@ export function run(): Promise<void> {
     ...(grep ? { grep } : {}),
   });
 
-  const suiteDir = path.join(__dirname, 'suite');
+  // SPANLENS_SUITE=real: the tests against real Jaeger and Zipkin (test/integration/real/), run on their own.
+  const suiteDir = path.join(__dirname, process.env.SPANLENS_SUITE === 'real' ? 'real' : 'suite');
   for (const file of orderedTestFiles(suiteDir)) mocha.addFile(file);
   const restoreReporterOutput = underWebHost ? routeOutputToRunner() : (): void => {};
 

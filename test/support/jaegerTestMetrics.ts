@@ -34,7 +34,7 @@ interface MetricsParams {
 
 const parseError = (param: string, error: string): Reply => v1Error(400, `unable to parse param '${param}': ${error}`);
 
-export function metricsReply(kind: MetricKind, params: URLSearchParams, mode: MetricsMode, store: JaegerTestStore, nowMs: number): Reply {
+export function metricsReply(kind: MetricKind, params: URLSearchParams, mode: MetricsMode, store: JaegerTestStore, nowMs: number, v212 = false): Reply {
   let quantile = 0;
   if (kind === 'latencies') {
     const parsed = goParseFloat(params.get('quantile') ?? '');
@@ -63,7 +63,8 @@ export function metricsReply(kind: MetricKind, params: URLSearchParams, mode: Me
     if (!parsed.ok) return parseError(name, parsed.error);
     values[name] = parsed.value;
   }
-  if (mode === false) return v1Error(501, 'trace metrics are currently disabled - no metrics backend configured');
+  // Jaeger 2.12 words it differently from later releases.
+  if (mode === false) return v1Error(501, v212 ? 'metrics querying is currently disabled' : 'trace metrics are currently disabled - no metrics backend configured');
   const query: MetricsParams = { services, quantile, groupByOperation: group.value, spanKinds, endMs: endTs.value, lookbackMs: values['lookback']! };
   return jsonReply(mode === 'fixture' ? fixtureFamily(kind, query) : computedFamily(kind, query, store));
 }

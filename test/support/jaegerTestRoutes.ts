@@ -19,12 +19,16 @@ import { metricsReply, type MetricKind, type MetricsMode } from './jaegerTestMet
 /**
  * Which Jaeger the test server imitates:
  * - `v1`: a Jaeger 1.x query service: v1 JSON API only, index.html for unknown paths;
+ * - `v2.12`: what the real Jaeger 2.12.0 answers (checked against it by test/real/jaegerContract.test.ts): like v2.15,
+ *   plus api/v3 answers as text/plain, `{"operations":[]}` for no operations, its 501 wording for SPM, index.html
+ *   for a wrong method, no `span.kind`/`span.status`/`scope.*` search keys, and an `error` tag that, read as a
+ *   boolean from a string, matches only spans with status OK;
  * - `v2.15`: api/v3 without trace-summaries, index.html (200) for unknown paths;
  * - `v2.18`: like v2.15 but Go's `404 page not found` for unknown paths; snake_case v3 params only;
  * - `v2.20`: everything (trace-summaries, `query.attributes`, camelCase v3 params, new error texts);
  * - `main`: v2.20 without the v1 search API (`/api/services`, `/api/operations`, `/api/traces` search).
  */
-export type JaegerTestVersion = 'v1' | 'v2.15' | 'v2.18' | 'v2.20' | 'main';
+export type JaegerTestVersion = 'v1' | 'v2.12' | 'v2.15' | 'v2.18' | 'v2.20' | 'main';
 
 export interface VersionFeatures {
   readonly v1Search: boolean;
@@ -32,6 +36,8 @@ export interface VersionFeatures {
   /** trace-summaries, query.attributes, camelCase params, "must be before", default search depth (v2.19+). */
   readonly v219: boolean;
   readonly indexHtmlForUnknown: boolean;
+  /** Jaeger 2.12's own quirks (see JaegerTestVersion). */
+  readonly v212: boolean;
 }
 
 export function versionFeatures(version: JaegerTestVersion): VersionFeatures {
@@ -39,7 +45,8 @@ export function versionFeatures(version: JaegerTestVersion): VersionFeatures {
     v1Search: version !== 'main',
     v3: version !== 'v1',
     v219: version === 'v2.20' || version === 'main',
-    indexHtmlForUnknown: version === 'v1' || version === 'v2.15',
+    indexHtmlForUnknown: version === 'v1' || version === 'v2.12' || version === 'v2.15',
+    v212: version === 'v2.12',
   };
 }
 
@@ -56,9 +63,16 @@ const DEFAULT_DEPENDENCIES_LOOKBACK_MS = 24 * 3600e3;
 /** Answers one request; `path` is relative to the base path and still percent-encoded. */
 export function route(ctx: RouteContext, method: string, path: string, params: URLSearchParams): Reply {
   const f = ctx.features;
-  const get = (handler: () => Reply): Reply => (method === 'GET' || method === 'HEAD' ? handler() : METHOD_NOT_ALLOWED);
   const segments = path.split('/').slice(1);
   const unknown = f.indexHtmlForUnknown ? INDEX_HTML : PAGE_NOT_FOUND;
+  // 2.12 routes by method too, so another method falls through to the UI's catch-all.
+  const wrongMethod = f.v212 ? INDEX_HTML : METHOD_NOT_ALLOWED;
+  const get = (handler: () => Reply): Reply => {
+    if (method !== 'GET' && method !== 'HEAD') return wrongMethod;
+    const reply = handler();
+    // 2.12's api/v3 handlers write JSON with a text/plain content type.
+    return f.v212 && segments[1] === 'v3' && reply.contentType === 'application/json' ? { ...reply, contentType: 'text/plain; charset=utf-8' } : reply;
+  };
   if (segments[0] !== 'api') return unknown;
   const rest = segments.slice(1);
   const [a, b, c] = rest;
@@ -74,10 +88,11 @@ export function route(ctx: RouteContext, method: string, path: string, params: U
   if (rest.length === 2 && a === 'traces') return get(() => v1GetTrace(ctx, decodeURIComponent(b!), params));
   if (rest.length === 1 && a === 'dependencies') return get(() => v1Dependencies(ctx, params));
   if (rest.length === 2 && a === 'metrics' && (b === 'latencies' || b === 'calls' || b === 'errors')) {
-    return get(() => metricsReply(b as MetricKind, params, ctx.metrics, ctx.store, Math.floor(ctx.nowUs() / 1000)));
+    return get(() => metricsReply(b as MetricKind, params, ctx.metrics, ctx.store, Math.floor(ctx.nowUs() / 1000), f.v212));
   }
   if (f.v1Search) {
-    if (rest.length === 1 && a === 'services') return get(() => jsonReply(v1Envelope(ctx.store.services(), ctx.store.services().length)));
+    // Go marshals the nil slice of an empty store as null.
+    if (rest.length === 1 && a === 'services') return get(() => jsonReply(v1Envelope(ctx.store.services().length ? ctx.store.services() : null, ctx.store.services().length)));
     if (rest.length === 3 && a === 'services' && c === 'operations') return get(() => v1LegacyOperations(ctx, decodeURIComponent(b!)));
     if (rest.length === 1 && a === 'operations') return get(() => v1Operations(ctx, params));
     if (rest.length === 1 && a === 'traces') return get(() => v1Search(ctx, params));
@@ -172,7 +187,7 @@ function v1Search(ctx: RouteContext, params: URLSearchParams): Reply {
       if (trace) found.push(trace);
       else errors.push({ msg: 'trace not found', traceID: v1TraceIdString(id) });
     }
-    return jsonReply(v1Envelope(found.map(toJaegerJsonTrace), 0, errors.length ? errors : null));
+    return jsonReply(v1Envelope(found.map(v1TraceJson), 0, errors.length ? errors : null));
   }
   const query: StoreQuery = {
     service,
@@ -183,9 +198,10 @@ function v1Search(ctx: RouteContext, params: URLSearchParams): Reply {
     durationMaxUs: maxDuration,
     attributes: tags.value,
     depth: limit,
+    legacyKeys: ctx.features.v212,
   };
   try {
-    return jsonReply(v1Envelope(ctx.store.find(query).map(toJaegerJsonTrace)));
+    return jsonReply(v1Envelope(ctx.store.find(query).map(v1TraceJson)));
   } catch (e) {
     if (e instanceof StoreError) return v1Error(500, e.message);
     throw e;
@@ -206,7 +222,7 @@ function v1GetTrace(ctx: RouteContext, idText: string, params: URLSearchParams):
   if (raw !== '' && !goParseBoolParam(raw).ok) return v1Error(400, `unable to parse param 'raw': strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
   const trace = ctx.store.get(id.value);
   if (!trace) return v1Error(404, 'trace not found');
-  return jsonReply(v1Envelope([toJaegerJsonTrace(trace)]));
+  return jsonReply(v1Envelope([v1TraceJson(trace)]));
 }
 
 function v1Dependencies(ctx: RouteContext, params: URLSearchParams): Reply {
@@ -234,7 +250,7 @@ function v3Services(ctx: RouteContext): Reply {
 function v3Operations(ctx: RouteContext, params: URLSearchParams): Reply {
   const kind = ctx.features.v219 ? params.get('spanKind') || params.get('span_kind') || '' : params.get('span_kind') ?? '';
   const operations = ctx.store.operations(params.get('service') ?? '', kind).map((o) => ({ name: o.name, spanKind: o.spanKind || 'internal' }));
-  return jsonReply(operations.length ? { operations } : {});
+  return jsonReply(operations.length || ctx.features.v212 ? { operations } : {});
 }
 
 interface V3Query {
@@ -311,6 +327,7 @@ function parseV3Query(ctx: RouteContext, params: URLSearchParams): Parsed<V3Quer
         durationMaxUs: durations[1]!,
         attributes,
         depth,
+        legacyKeys: ctx.features.v212,
       },
     },
   };
@@ -335,7 +352,7 @@ function v3FindTraces(ctx: RouteContext, params: URLSearchParams): Reply {
   if ('reply' in found) return found.reply;
   const { traces } = found;
   if (traces.length === 0) return NO_TRACES_FOUND();
-  return jsonReply({ result: toOtlpTracesData(traces) });
+  return jsonReply({ result: otlpJson(traces) });
 }
 
 function v3Summaries(ctx: RouteContext, params: URLSearchParams): Reply {
@@ -398,7 +415,40 @@ function v3GetTrace(ctx: RouteContext, idText: string, params: URLSearchParams):
   }
   const trace = ctx.store.get(id.value);
   if (!trace) return NO_TRACES_FOUND();
-  return jsonReply({ result: toOtlpTracesData([trace]) });
+  return jsonReply({ result: otlpJson([trace]) });
+}
+
+/**
+ * A trace as Jaeger's v1 JSON writes it: start times and durations in whole µs (truncated from ns), tags and log
+ * fields sorted by key (its SortTagsAndLogFields adjuster), no `flags` (OTLP spans arrive without Jaeger flags).
+ */
+function v1TraceJson(trace: Trace): unknown {
+  const json = toJaegerJsonTrace(trace) as unknown as { spans: Array<Record<string, unknown>> };
+  const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (const span of json.spans) {
+    span['startTime'] = Math.trunc(span['startTime'] as number);
+    span['duration'] = Math.trunc(span['duration'] as number);
+    delete span['flags'];
+    (span['tags'] as Array<{ key: string }>).sort(byKey);
+    for (const log of span['logs'] as Array<{ timestamp: number; fields: Array<{ key: string }> }>) {
+      log.timestamp = Math.trunc(log.timestamp);
+      log.fields.sort(byKey);
+    }
+  }
+  return json;
+}
+
+/** OTLP JSON as Jaeger's jsonpb writes it: empty lists (attributes, events, links) are left out. */
+function otlpJson(traces: readonly Trace[]): unknown {
+  const data = toOtlpTracesData(traces) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+  for (const rs of data.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      for (const span of ss.spans) {
+        for (const key of ['attributes', 'events', 'links']) if (Array.isArray(span[key]) && (span[key] as unknown[]).length === 0) delete span[key];
+      }
+    }
+  }
+  return data;
 }
 
 /** json.Unmarshal into map[string]string, with a message close to Go's. */
@@ -406,8 +456,8 @@ function parseStringMap(text: string): Parsed<Map<string, string>> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } catch {
+    return { ok: false, error: goJsonSyntaxError(text) };
   }
   if (value === null) return { ok: true, value: new Map() };
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -419,4 +469,23 @@ function parseStringMap(text: string): Parsed<Map<string, string>> {
     map.set(k, v);
   }
   return { ok: true, value: map };
+}
+
+/**
+ * encoding/json's message for the first error in a text that is not JSON, for the common cases (a bare word, a
+ * truncated value): `invalid character 'o' in literal null (expecting 'u')`, `unexpected end of JSON input`.
+ */
+function goJsonSyntaxError(text: string): string {
+  const t = text.trimStart();
+  if (t === '') return 'unexpected end of JSON input';
+  const literals: Record<string, string> = { n: 'null', t: 'true', f: 'false' };
+  const literal = literals[t[0]!];
+  if (literal) {
+    for (let i = 1; i < literal.length; i++) {
+      if (i >= t.length) return 'unexpected end of JSON input';
+      if (t[i] !== literal[i]) return `invalid character '${t[i]}' in literal ${literal} (expecting '${literal[i]}')`;
+    }
+  }
+  if (!'{["-0123456789'.includes(t[0]!)) return `invalid character '${t[0]}' looking for beginning of value`;
+  return 'unexpected end of JSON input';
 }

@@ -90,6 +90,11 @@ export interface StoreQuery {
   readonly durationMaxUs?: number;
   readonly attributes?: ReadonlyMap<string, string>;
   readonly depth: number;
+  /**
+   * Jaeger 2.12's matching: no `span.kind`/`span.status`/`scope.*`/`resource.*` keys and no link attributes; the
+   * `error` key, a string read as a boolean, is always false there, so it matches only spans with status OK.
+   */
+  readonly legacyKeys?: boolean;
 }
 
 export const MAX_TRACES = 100_000;
@@ -106,10 +111,11 @@ export class JaegerTestStore {
     for (const t of this.traces) if (!this.byId.has(t.traceId)) this.byId.set(t.traceId, t);
   }
 
+  /** In the order first seen, most recent trace first: Jaeger lists its services (a Go map) in no set order. */
   services(): string[] {
     const names = new Set<string>();
     for (const t of this.traces) for (const s of t.spans) if (s.service !== '') names.add(s.service);
-    return [...names].sort();
+    return [...names];
   }
 
   /** Distinct (name, kind) pairs of a service, kind filtered when given. */
@@ -123,7 +129,8 @@ export class JaegerTestStore {
         seen.set(`${s.name}\u0000${kind}`, { name: s.name, spanKind: kind });
       }
     }
-    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.spanKind.localeCompare(b.spanKind));
+    // Like Jaeger's (a Go map), in no set order: here, first seen in the most recent trace first.
+    return [...seen.values()];
   }
 
   get(traceId: string): Trace | undefined {
@@ -168,9 +175,20 @@ function spanMatches(s: Span, q: StoreQuery): boolean {
   if (q.durationMinUs && s.durationUs < q.durationMinUs) return false;
   if (q.durationMaxUs && s.durationUs > q.durationMaxUs) return false;
   for (const [key, value] of q.attributes ?? []) {
-    if (!attributeMatches(s, key, value)) return false;
+    if (!(q.legacyKeys ? legacyAttributeMatches(s, key, value) : attributeMatches(s, key, value))) return false;
   }
   return true;
+}
+
+/** Jaeger 2.12's memory storage (internal/storage/v2/memory/tenant.go at v1.75.0). */
+function legacyAttributeMatches(s: Span, key: string, value: string): boolean {
+  if (key === 'error') return s.status.code === SpanStatusCode.OK;
+  return hasAttr(s.attributes, key, value) || hasAttr(s.scope?.attributes ?? [], key, value) || hasResource(s, key, value) || s.events.some((e) => hasAttr(e.attributes, key, value));
+}
+
+/** The resource's attributes, service.name among them (the model keeps it apart as `service`). */
+function hasResource(s: Span, key: string, value: string): boolean {
+  return key === 'service.name' ? s.service === value : hasAttr(s.resource, key, value);
 }
 
 function attributeMatches(s: Span, key: string, value: string): boolean {
@@ -199,7 +217,7 @@ function attributeMatches(s: Span, key: string, value: string): boolean {
   return (
     hasAttr(s.attributes, key, value) ||
     hasAttr(s.scope?.attributes ?? [], key, value) ||
-    hasAttr(s.resource, key, value) ||
+    hasResource(s, key, value) ||
     s.events.some((e) => hasAttr(e.attributes, key, value)) ||
     s.links.some((l) => hasAttr(l.attributes, key, value))
   );

@@ -6,7 +6,7 @@ import { startJaegerTestServer, type JaegerTestVersion, type MetricsMode } from 
  *       [--metrics fixture|computed] [--base-path /jaeger]
  * Prints one line `jaeger-test-server listening on <url>` when ready; stops on SIGINT/SIGTERM.
  */
-const VERSIONS: readonly JaegerTestVersion[] = ['v1', 'v2.15', 'v2.18', 'v2.20', 'main'];
+const VERSIONS: readonly JaegerTestVersion[] = ['v1', 'v2.12', 'v2.15', 'v2.18', 'v2.20', 'main'];
 
 export async function runJaegerTestServer(argv: readonly string[]): Promise<void> {
   const flag = (name: string): string | undefined => {

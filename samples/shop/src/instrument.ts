@@ -4,7 +4,9 @@
  *
  * Exports traces over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318, where Jaeger, an
  * OpenTelemetry Collector or Span Lens' built-in receiver listens), protobuf unless
- * OTEL_EXPORTER_OTLP_PROTOCOL=http/json. The service name comes from OTEL_SERVICE_NAME.
+ * OTEL_EXPORTER_OTLP_PROTOCOL=http/json; OTLP/gRPC with OTEL_EXPORTER_OTLP_PROTOCOL=grpc (endpoint default
+ * http://localhost:4317); Zipkin v2 JSON with OTEL_TRACES_EXPORTER=zipkin (OTEL_EXPORTER_ZIPKIN_ENDPOINT, default
+ * http://localhost:9411/api/v2/spans). The service name comes from OTEL_SERVICE_NAME.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +14,9 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 
@@ -33,7 +38,20 @@ class SpanCounter implements SpanProcessor {
 }
 
 const counter = new SpanCounter();
-const exporter = process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] === 'http/json' ? new OtlpJsonExporter() : new OtlpProtoExporter();
+/** The exporter the standard OTEL_* variables ask for (each exporter reads its own endpoint variable). */
+function chooseExporter(): SpanExporter {
+  if (process.env['OTEL_TRACES_EXPORTER'] === 'zipkin') return new ZipkinExporter();
+  switch (process.env['OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    case 'grpc':
+      return new OtlpGrpcExporter();
+    case 'http/json':
+      return new OtlpJsonExporter();
+    default:
+      return new OtlpProtoExporter();
+  }
+}
+
+const exporter = chooseExporter();
 
 const sdk = new NodeSDK({
   serviceName,

@@ -44,6 +44,15 @@ export class LatencyLens extends vscode.CodeLens {
   }
 }
 
+/** A lens's last figures, shown marked stale while the source fails. */
+interface LastFigures {
+  readonly title: string;
+  readonly atMs: number;
+}
+
+/** Lenses remembered at most (oldest forgotten first). */
+const MAX_REMEMBERED_FIGURES = 5_000;
+
 interface FunctionsEntry {
   readonly version: number;
   readonly functions: Promise<InstrumentedFunction[]>;
@@ -63,6 +72,8 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
   private knownServices: Promise<string[] | undefined> | undefined;
   private readonly operationIndex: OperationIndex;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly lastFigures = new Map<string, LastFigures>();
+  private lastStateKind: string;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly hoverSections: LensHoverSection[] = [];
 
@@ -74,13 +85,24 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.operationIndex = new OperationIndex(() => sources.source(), config.current.requestTimeoutMs * 2);
+    this.lastStateKind = sources.state.kind;
     this.disposables.push(
+      // Back from unreachable (Jaeger restarted, maybe empty): fetch again at once rather than at the next interval.
+      sources.onDidChangeState((state) => {
+        const was = this.lastStateKind;
+        this.lastStateKind = state.kind;
+        if (was === 'unreachable' && state.kind === 'connected') this.refresh();
+      }),
       config.onDidChange(() => {
         this.services.invalidate();
         this.refresh();
         this.restartTimer();
       }),
-      sources.onDidChangeSource(() => this.refresh()),
+      sources.onDidChangeSource(() => {
+        // Figures of another source are not this one's, stale or not.
+        this.lastFigures.clear();
+        this.refresh();
+      }),
       vscode.workspace.onDidSaveTextDocument(() => {
         // A saved file may be the one that sets the service (its resource, a .env): resolve again.
         this.services.invalidate();
@@ -145,9 +167,10 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
         };
         return lens;
       }
-      const figures = lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')));
+      const figures = `${lens.named ? `${display} · ` : ''}${lensTitle(stats, parseFigures(vscode.workspace.getConfiguration('spanlens').get<unknown[]>('codeLens.figures')))}`;
+      this.remember(lens, figures);
       lens.command = {
-        title: `$(pulse) ${lens.named ? `${display} · ` : ''}${figures}`,
+        title: `$(pulse) ${figures}`,
         tooltip: `${display} in ${service}: click for its slowest and failing traces`,
         command: CommandId.ShowOperationTraces,
         arguments: [args],
@@ -155,9 +178,24 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     } catch (e) {
       if (e instanceof vscode.CancellationError || token.isCancellationRequested) throw new vscode.CancellationError();
       this.sources.reportError(e, `Latency for ${display}`);
-      lens.command = { title: `$(warning) latency unavailable — ${shortMessage(e)}`, command: CommandId.ShowLog };
+      const last = this.lastFigures.get(figuresKey(lens));
+      lens.command = last
+        ? {
+            // The last figures, marked: a source that stops answering should not blank every lens.
+            title: `$(history) ${last.title} · stale`,
+            tooltip: `Figures from ${new Date(last.atMs).toLocaleTimeString()}: ${this.sources.state.description} does not answer now (${shortMessage(e)}). Click for the log.`,
+            command: CommandId.ShowLog,
+          }
+        : { title: `$(warning) latency unavailable — ${shortMessage(e)}`, command: CommandId.ShowLog };
     }
     return lens;
+  }
+
+  private remember(lens: LatencyLens, title: string): void {
+    const key = figuresKey(lens);
+    this.lastFigures.delete(key);
+    this.lastFigures.set(key, { title, atMs: Date.now() });
+    if (this.lastFigures.size > MAX_REMEMBERED_FIGURES) this.lastFigures.delete(this.lastFigures.keys().next().value!);
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -270,6 +308,11 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
+}
+
+/** A lens's identity across refreshes: its document, line and span name. */
+function figuresKey(lens: LatencyLens): string {
+  return `${lens.document.uri.toString()}\u0000${lens.fn.nameRange.start.line}\u0000${describeSpanNameMatcher(lens.fn.spanName)}`;
 }
 
 function sameKey(a: unknown, b: unknown[]): boolean {

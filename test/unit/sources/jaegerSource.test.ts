@@ -33,7 +33,7 @@ async function expectError(promise: Promise<unknown>, kind: SpanLensError['kind'
   assert.fail(`expected a '${kind}' error`);
 }
 
-const VERSIONS: readonly JaegerTestVersion[] = ['v2.20', 'v2.18', 'v2.15', 'main', 'v1'];
+const VERSIONS: readonly JaegerTestVersion[] = ['v2.20', 'v2.18', 'v2.15', 'v2.12', 'main', 'v1'];
 
 describe('JaegerSource against the Jaeger test server', () => {
   for (const version of VERSIONS) {
@@ -117,7 +117,7 @@ describe('JaegerSource against the Jaeger test server', () => {
           assert.ok(Math.abs(row.durationUs - (traceEndUs(t) - traceStartUs(t))) < 1);
         }
         // trace-summaries is used from v2.19; older v2 servers are probed once; a v1 server (no api/v3) never.
-        const expectedCapability = { 'v2.20': true, main: true, 'v2.18': false, 'v2.15': false, v1: undefined }[version];
+        const expectedCapability = { 'v2.20': true, main: true, 'v2.18': false, 'v2.15': false, 'v2.12': false, v1: undefined }[version];
         assert.equal(source.detectedCapabilities().get('summaries'), expectedCapability);
         assert.deepEqual(await source.searchSummaries(lastHour('no-such-service')), []);
       });
@@ -277,4 +277,28 @@ describe('JaegerSource against the Jaeger test server', () => {
       }
     });
   });
+});
+
+describe('JaegerSource error filter', () => {
+  // Jaeger 2.12's storage reads the `error` tag (a string from the v1 API) as a boolean, which is then false: the
+  // server alone finds no failing trace. The client filters on error itself, on every version.
+  for (const version of ['v2.12', 'v2.20'] as const) {
+    it(`finds exactly the traces with a failing span of the service on ${version}`, async () => {
+      const server = await startJaegerTestServer({ version });
+      try {
+        const source = new JaegerSource({ baseUrl: server.url, timeoutMs: 5000 });
+        for (const service of ['service-x', 'api-gateway']) {
+          const expected = tracesWithService(server, service, (t) => t.spans.some((s) => s.service === service && s.error)).map((t) => t.traceId).sort();
+          const found = (await source.search(lastHour(service, { tags: { error: 'true' }, limit: 100 }))).map((t) => t.traceId).sort();
+          assert.deepEqual(found, expected, `${service} on ${version}`);
+        }
+        const anyFailing = tracesWithService(server, 'service-x', (t) => t.spans.some((s) => s.service === 'service-x' && s.error));
+        assert.ok(anyFailing.length > 0, 'the fixtures hold failing service-x traces');
+        const ok = (await source.search(lastHour('service-x', { tags: { error: 'false' }, limit: 100 }))).map((t) => t.traceId).sort();
+        assert.deepEqual(ok, tracesWithService(server, 'service-x', (t) => t.spans.some((s) => s.service === 'service-x' && !s.error)).map((t) => t.traceId).sort());
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

@@ -1,4 +1,4 @@
-import type { Trace } from '../../model/trace';
+import type { Span, Trace } from '../../model/trace';
 import type {
   MetricsQuery,
   OperationInfo,
@@ -90,6 +90,20 @@ export class JaegerSource implements TraceSource {
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
     checkQuery(query);
+    const wantErrors = errorFilter(query);
+    if (wantErrors !== undefined) {
+      // Jaeger's v2 storage compares `error` with the span status as a boolean attribute, which the v1 API's string
+      // tags never are: on 2.12 `error=true` matches nothing (and `error=false` only status OK). So the error filter
+      // is applied here, over a wider server search without it.
+      const { error: _error, ...otherTags } = query.tags ?? {};
+      const wider: TraceQuery = { ...query, tags: otherTags, limit: Math.min(ERROR_SEARCH_LIMIT, Math.max(query.limit * 10, 200)) };
+      const traces = await this.searchOnServer(wider, signal);
+      return traces.filter((t) => t.spans.some((s) => spanFitsQuery(s, query) && s.error === wantErrors)).slice(0, query.limit);
+    }
+    return this.searchOnServer(query, signal);
+  }
+
+  private async searchOnServer(query: TraceQuery, signal: AbortSignal | undefined): Promise<Trace[]> {
     const hasTags = Object.keys(query.tags ?? {}).length > 0;
     // Tag filters: v3 `query.attributes` is silently ignored before v2.19, so use v1's `tag` while v1 exists; where it
     // does not (Jaeger main), v3 honours attributes.
@@ -301,6 +315,27 @@ function checkQuery(query: TraceQuery): void {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new SpanLensError('bad-input', `The search limit must be a whole number of at least 1 (got ${query.limit}).`);
   if (query.service.trim() === '') throw new SpanLensError('bad-input', 'Choose a service to search traces of.');
   if (!(query.startUs < query.endUs)) throw new SpanLensError('bad-input', 'The search window is empty: its start must be before its end.');
+}
+
+/** Traces fetched to filter by error ourselves (see `search`). */
+const ERROR_SEARCH_LIMIT = 1000;
+
+/** The wanted error state when the query filters on `error` (Go's ParseBool spellings), else undefined. */
+function errorFilter(query: TraceQuery): boolean | undefined {
+  const value = query.tags?.['error'];
+  if (value === undefined) return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/** Whether a span is one the query is about: its service, operation and duration range (Jaeger's per-span rule). */
+function spanFitsQuery(span: Span, query: TraceQuery): boolean {
+  if (span.service !== query.service) return false;
+  if (query.operation && span.name !== query.operation) return false;
+  if (query.minDurationUs !== undefined && span.durationUs < query.minDurationUs) return false;
+  if (query.maxDurationUs !== undefined && span.durationUs > query.maxDurationUs) return false;
+  return true;
 }
 
 /** api/v3's empty result: 404 with `{"error":{"httpCode":404,"message":"No traces found"}}`. */
