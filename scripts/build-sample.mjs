@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildJavaSample } from './samples/java.mjs';
 
 const shop = join(new URL('..', import.meta.url).pathname, 'samples', 'shop');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -13,3 +14,4 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(shop, 
 }
 execFileSync(npm, ['run', 'build', '--silent'], { cwd: shop, stdio: 'inherit' });
 console.log('sample: samples/shop built');
+buildJavaSample();

@@ -63,9 +63,26 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
   }
 }
 
+/** Exit codes of a process ended by a signal (128 + its number), for a second signal that cannot wait. */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
 if (require.main === module) {
   const controller = new AbortController();
-  process.on('SIGINT', () => controller.abort());
+  // Ctrl-C, a service manager's SIGTERM and a closed terminal's SIGHUP all stop a command the same way: cleanly,
+  // so `receive --persist` writes its snapshot. A second signal means "now": exit without waiting.
+  for (const [signal, code] of Object.entries(STOP_SIGNALS)) {
+    process.on(signal, () => {
+      if (controller.signal.aborted) process.exit(code);
+      controller.abort();
+    });
+  }
+  // After SIGHUP the terminal may be gone: a failed write must not crash the command before it has saved its work.
+  // stdout's errors are its writer's to judge (io.ts: a reader that went away ends the command quietly); this
+  // listener only covers an error before the writer's first write installed its own.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
+  });
   runCli(process.argv.slice(2), processIo, controller.signal).then(
     (code) => {
       process.exitCode = code;

@@ -3,7 +3,7 @@ import { OtlpReceiver } from '../core/sources/receiver/otlpReceiver';
 import { ReceiverTraceSource } from '../core/sources/receiver/receiverTraceSource';
 import { probeOtlpPort } from '../core/sources/receiver/portProbe';
 import type { TraceSource } from '../core/sources/traceSource';
-import { formatCount } from '../core/stats/format';
+import { receiverStoreTooltip } from '../core/sources/receiver/storeReport';
 import type { ExtraSourceProvider } from './sourceManager';
 import type { SpanLensConfig } from './config';
 import type { SourceStatusBar } from './statusBar';
@@ -12,6 +12,7 @@ import { CONFIG_SECTION } from './config';
 interface ReceiverSettings {
   readonly port: number;
   readonly maxSpans: number;
+  readonly maxMemoryMiB: number;
   readonly persist: boolean;
 }
 
@@ -20,6 +21,7 @@ function readReceiverSettings(): ReceiverSettings {
   return {
     port: c.get<number>('receiver.port', 4318),
     maxSpans: Math.max(1000, c.get<number>('receiver.maxSpans', 500_000)),
+    maxMemoryMiB: Math.max(16, c.get<number>('receiver.maxMemoryMiB', 1024)),
     persist: c.get<boolean>('receiver.persist', true),
   };
 }
@@ -69,12 +71,22 @@ export class BuiltinReceiverProvider implements ExtraSourceProvider, vscode.Disp
     const settings = readReceiverSettings();
     await vscode.workspace.fs.createDirectory(this.storageUri);
     let receiver: OtlpReceiver;
+    let evictionLogged = false;
     try {
       receiver = await OtlpReceiver.start({
         port: settings.port,
-        limits: { maxSpans: settings.maxSpans },
+        limits: { maxSpans: settings.maxSpans, maxBytes: settings.maxMemoryMiB * 1048576 },
         ...(settings.persist ? { persistTo: vscode.Uri.joinPath(this.storageUri, 'received-traces.json').fsPath } : {}),
         log: (m) => this.log.info(`Receiver: ${m}`),
+        onExport: (o) => {
+          if (o.status !== 200) this.log.warn(`Receiver: refused an export (${o.status}): ${o.message}`);
+          else if (o.rejectedSpans > 0 || (o.message && o.evictedSpans === 0)) this.log.warn(`Receiver: ${o.message}`);
+          else if (o.evictedSpans > 0 && !evictionLogged) {
+            // Once full, every export evicts: logged once; the tooltip keeps the count.
+            evictionLogged = true;
+            this.log.info(`Receiver: ${o.message}`);
+          }
+        },
       });
     } catch (e) {
       await this.explainPortProblem(settings.port, e);
@@ -120,11 +132,7 @@ export class BuiltinReceiverProvider implements ExtraSourceProvider, vscode.Disp
       this.statusBar.setExtraTooltip(undefined);
       return;
     }
-    const s = r.receiver.store.stats();
-    this.statusBar.setExtraTooltip(
-      `Receiver ${r.receiver.endpoint}: ${formatCount(s.spans)} spans in ${formatCount(s.traces)} traces, cap ${formatCount(s.maxSpans)} spans / ${Math.round(s.maxBytes / 1048576)} MiB` +
-        (s.spansEvicted > 0 ? ` (${formatCount(s.spansEvicted)} oldest evicted)` : ''),
-    );
+    this.statusBar.setExtraTooltip(receiverStoreTooltip(r.receiver.endpoint, r.receiver.store.stats()));
   }
 
   private async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Starts the whole shop, one process per service (each with its own OpenTelemetry SDK and service name):
- * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), gateway.
+ * queue (broker, not instrumented), inventory, orders, fulfilment (queue consumer), payments (Java, when java is
+ * there and it is built), gateway.
  *
  *   node dist/start-all.js [--base-port 7070]
  *
@@ -9,12 +10,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { javaPaymentsCommand, type ExternalCommand } from './lib/javaPayments';
 
 interface ServiceSpec {
   readonly name: string;
   readonly file: string;
   /** Offset from the base port, or undefined for the worker without an HTTP port. */
   readonly portOffset?: number;
+  /** A service in another language: its command instead of a file of ours. */
+  readonly external?: ExternalCommand;
 }
 
 const START_ORDER: readonly ServiceSpec[] = [
@@ -24,7 +28,16 @@ const START_ORDER: readonly ServiceSpec[] = [
   { name: 'fulfilment', file: 'fulfilment.js' },
   { name: 'gateway', file: 'gateway.js', portOffset: 0 },
 ];
-const STOP_ORDER = ['gateway', 'orders', 'fulfilment', 'inventory', 'queue'];
+const STOP_ORDER = ['gateway', 'payments', 'orders', 'fulfilment', 'inventory', 'queue'];
+
+/** START_ORDER plus the services in other languages whose toolchain is here, each before the gateway; says which it skipped. */
+function startOrder(): ServiceSpec[] {
+  const order = [...START_ORDER];
+  const payments = javaPaymentsCommand(path.join(__dirname, '..'));
+  if ('skip' in payments) console.log(`start-all: skipping payments (Java): ${payments.skip}`);
+  else order.splice(order.length - 1, 0, { name: 'payments', file: '', portOffset: 6, external: payments });
+  return order;
+}
 
 function basePort(): number {
   const i = process.argv.indexOf('--base-port');
@@ -81,9 +94,12 @@ async function stopAll(code: number): Promise<never> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  for (const spec of START_ORDER) {
-    const child = spawn(process.execPath, [path.join(__dirname, spec.file)], {
-      env: { ...process.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base) },
+  const order = startOrder();
+  const paymentsOn = order.some((s) => s.name === 'payments') ? 'on' : 'off';
+  for (const spec of order) {
+    const [command, args] = spec.external ? [spec.external.command, [...spec.external.args]] : [process.execPath, [path.join(__dirname, spec.file)]];
+    const child = spawn(command, args, {
+      env: { ...process.env, ...spec.external?.env, OTEL_SERVICE_NAME: spec.name, SHOP_BASE_PORT: String(base), SHOP_PAYMENTS: paymentsOn },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);
@@ -93,7 +109,8 @@ async function main(): Promise<void> {
         void stopAll(1);
       }
     });
-    if (spec.portOffset !== undefined) await waitForHealth(spec.name, base + spec.portOffset, 20_000);
+    // The JVM and its agent take a few seconds more to start.
+    if (spec.portOffset !== undefined) await waitForHealth(spec.name, base + spec.portOffset, spec.external ? 90_000 : 20_000);
   }
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://localhost:4318';
   console.log(`start-all: the shop is up at http://127.0.0.1:${base} (exporting traces to ${endpoint})`);

@@ -7,7 +7,8 @@ import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, OtlpReceiver, type OtlpRe
 import { ReceiverTraceSource } from '../../core/sources/receiver/receiverTraceSource';
 import { type QueryApiServer, startJaegerQueryServer } from '../../core/sources/receiver/queryApi';
 import { probeOtlpPort } from '../../core/sources/receiver/portProbe';
-import { DEFAULT_MAX_SPANS, type TraceStoreStats } from '../../core/sources/receiver/traceStore';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS, type TraceStoreStats } from '../../core/sources/receiver/traceStore';
+import { describeStoreCap, describeStoreLosses } from '../../core/sources/receiver/storeReport';
 
 const DEFAULT_QUERY_PORT = 16687;
 
@@ -15,7 +16,7 @@ const usage = [
   'Usage: spanlens receive [options]',
   '',
   'Runs the built-in OTLP/HTTP trace receiver and serves what it receives through a Jaeger-compatible query API',
-  'until interrupted (Ctrl+C). Point services at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 and',
+  'until interrupted (Ctrl+C, SIGTERM or SIGHUP). Point services at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 and',
   'read the traces from another terminal with --source http://127.0.0.1:16687.',
   '',
   'Options:',
@@ -23,7 +24,8 @@ const usage = [
   `  --query-port N   query API port (default ${DEFAULT_QUERY_PORT}; 0 picks a free port)`,
   `  --host ADDR      address to listen on (default ${DEFAULT_RECEIVER_HOST}: this machine only)`,
   `  --max-spans N    spans kept in memory (default ${DEFAULT_MAX_SPANS}); the least recently written traces go first`,
-  '  --persist FILE   keep the traces across runs in FILE (loaded on start, saved every 30 s and on exit)',
+  `  --max-memory N   MiB of (estimated) memory the kept spans may take (default ${DEFAULT_MAX_BYTES / 1048576})`,
+  '  --persist FILE   keep the traces across runs in FILE (loaded on start, saved every 30 s and when stopped)',
   '  --duration D     stop by itself after D, e.g. 30s or 5m (for scripts)',
   '  --verbose        print a line for every export request',
   '  --json           machine output: one JSON line when listening, one with the counts when stopped',
@@ -35,7 +37,7 @@ export const receiveCommand: CliCommand = {
   usage,
   async run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
     const args = parseArgs(argv, {
-      valued: ['--port', '--query-port', '--host', '--max-spans', '--persist', '--duration'],
+      valued: ['--port', '--query-port', '--host', '--max-spans', '--max-memory', '--persist', '--duration'],
       boolean: ['--verbose', '--json'],
       maxPositionals: 0,
     });
@@ -45,6 +47,9 @@ export const receiveCommand: CliCommand = {
     const maxSpansText = args.flags.get('--max-spans');
     const maxSpans = maxSpansText === undefined ? DEFAULT_MAX_SPANS : Number(maxSpansText);
     if (!Number.isInteger(maxSpans) || maxSpans < 1) throw new UsageError(`--max-spans must be a positive whole number, not '${maxSpansText}'`);
+    const maxMemoryText = args.flags.get('--max-memory');
+    const maxMemoryMiB = maxMemoryText === undefined ? DEFAULT_MAX_BYTES / 1048576 : Number(maxMemoryText);
+    if (!Number.isInteger(maxMemoryMiB) || maxMemoryMiB < 1) throw new UsageError(`--max-memory takes a whole number of MiB, e.g. 512, not '${maxMemoryText}'`);
     const durationText = args.flags.get('--duration');
     const durationUs = durationText === undefined ? undefined : parseDurationUs(durationText);
     if (durationText !== undefined && (durationUs === undefined || durationUs <= 0)) throw new UsageError(`--duration takes a duration such as 30s or 5m, not '${durationText}'`);
@@ -52,16 +57,23 @@ export const receiveCommand: CliCommand = {
     const verbose = args.flags.has('--verbose');
     const persistTo = args.flags.get('--persist');
 
+    let evictionNoted = false;
     const receiver = await startReceiver({
       host,
       port,
-      limits: { maxSpans },
+      limits: { maxSpans, maxBytes: maxMemoryMiB * 1048576 },
       portHint: '--port',
+      capHint: '--max-spans or --max-memory',
       ...(persistTo ? { persistTo } : {}),
       log: (message) => io.err(`spanlens receive: ${message}`),
       onExport: (o) => {
         if (o.status !== 200) io.err(`spanlens receive: refused an export (${o.status}): ${o.message}`);
-        else if (o.rejectedSpans > 0) io.err(`spanlens receive: ${o.message}`);
+        else if (o.rejectedSpans > 0 || (o.message && o.evictedSpans === 0)) io.err(`spanlens receive: ${o.message}`);
+        else if (o.evictedSpans > 0 && !evictionNoted) {
+          // Once full, every export evicts: say so once; the stop line has the count.
+          evictionNoted = true;
+          io.err(`spanlens receive: ${o.message} (said once; the count is in the summary when stopped)`);
+        }
         if (verbose && o.status === 200) io.err(`spanlens receive: stored ${o.storedSpans} of ${o.acceptedSpans + o.rejectedSpans} spans`);
       },
     });
@@ -81,7 +93,7 @@ export const receiveCommand: CliCommand = {
           `  Services: OTEL_EXPORTER_OTLP_ENDPOINT=${receiver.endpoint}`,
           `Jaeger-compatible query API at ${api.url}.`,
           `  Read with: spanlens search --source ${api.url} --service <name>`,
-          `Keeping up to ${maxSpans.toLocaleString('en-US')} spans${persistTo ? `, saved to ${persistTo}` : ''}. Stop with Ctrl+C.`,
+          `Keeping up to ${describeStoreCap({ maxSpans, maxBytes: maxMemoryMiB * 1048576 })}${persistTo ? `, saved to ${persistTo}` : ''}. Stop with Ctrl+C.`,
         ].join('\n'),
       );
     }
@@ -89,8 +101,14 @@ export const receiveCommand: CliCommand = {
     await api.close();
     await receiver.stop();
     const stats = receiver.store.stats();
-    if (json) io.out(JSON.stringify({ event: 'stopped', ...stats }));
+    const saveFailed = receiver.unsaved;
+    if (json) io.out(JSON.stringify({ event: 'stopped', ...stats, ...(persistTo ? { saved: !saveFailed } : {}) }));
     else io.out(describeStats(stats));
+    if (saveFailed) {
+      // The previous snapshot is intact (writes are atomic), but what came since is not in it: say so, fail.
+      io.err(`spanlens receive: the traces received since the last save are not in ${persistTo}: the final save failed (see above). The previous snapshot is unchanged.`);
+      return 1;
+    }
     return 0;
   },
 };
@@ -131,11 +149,6 @@ function portFlag(text: string | undefined, flag: string, fallback: number): num
 
 function describeStats(s: TraceStoreStats): string {
   const n = (v: number): string => v.toLocaleString('en-US');
-  const extras = [
-    s.spansEvicted ? `${n(s.spansEvicted)} evicted` : '',
-    s.spansDropped ? `${n(s.spansDropped)} dropped` : '',
-    s.spansRejected ? `${n(s.spansRejected)} rejected as invalid` : '',
-    s.spansDuplicate ? `${n(s.spansDuplicate)} duplicates ignored` : '',
-  ].filter(Boolean);
+  const extras = [...describeStoreLosses(s), s.spansDuplicate ? `${n(s.spansDuplicate)} duplicates ignored` : ''].filter(Boolean);
   return `Stopped. Received ${n(s.spansStored)} spans; holding ${n(s.spans)} in ${n(s.traces)} traces${extras.length ? ` (${extras.join(', ')})` : ''}.`;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseOtlpJson } from '../../../src/core/model/otlpJson';
+import { decodeExportTraceRequest } from '../../../src/core/sources/receiver/otlpProtobufDecode';
 import {
-  decodeExportTraceRequest,
   decodeExportTraceResponse,
   decodeRpcStatus,
   encodeExportTraceRequestFromJsonShape,
@@ -11,6 +11,8 @@ import {
 } from '../../../src/core/sources/receiver/otlpProtobuf';
 import { decodeExportRequest, MalformedExportError } from '../../../src/core/sources/receiver/exportRequest';
 import { jsonBody, makeSdkSpans, protobufBody } from './otlpTestData';
+import { field, requestWithSpans, spanMessage, stringField, varint } from './protobufWire';
+import type { OtlpTracesData } from '../../../src/core/model/otlpJson';
 
 describe('receiver: OTLP protobuf decoding', () => {
   it('decodes the real protobuf exporter bytes into the same traces as the real JSON exporter', () => {
@@ -111,5 +113,67 @@ describe('receiver: OTLP protobuf decoding', () => {
       assert.match(e.message, /not a valid OTLP protobuf ExportTraceServiceRequest/);
       return true;
     });
+  });
+
+  it('decodes every field of the trace messages exactly as protobufjs encoded them', () => {
+    const data: OtlpTracesData = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop' } }, { key: 'pid', value: { intValue: '-42' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'lib', version: '1.2.3', attributes: [{ key: 'scope.attr', value: { boolValue: true } }] },
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  parentSpanId: '00f067aa0ba902b7',
+                  traceState: 'vendor=1',
+                  flags: 257,
+                  name: 'everything',
+                  kind: 3,
+                  startTimeUnixNano: '18446744073709551615',
+                  endTimeUnixNano: '18446744073709551615',
+                  attributes: [
+                    { key: 'min-int64', value: { intValue: '-9223372036854775808' } },
+                    { key: 'max-int64', value: { intValue: '9223372036854775807' } },
+                    { key: 'double', value: { doubleValue: -0.125 } },
+                    { key: 'bytes', value: { bytesValue: Buffer.from([0, 1, 254, 255]).toString('base64') } },
+                    { key: 'nested', value: { arrayValue: { values: [{ stringValue: 'a' }, { kvlistValue: { values: [{ key: 'k', value: { arrayValue: { values: [{ intValue: '7' }] } } }] } }] } } },
+                    { key: 'empty', value: {} },
+                  ],
+                  events: [{ timeUnixNano: '1700000000000000001', name: 'evt', attributes: [{ key: 'e', value: { stringValue: 'v' } }] }],
+                  links: [{ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceState: 'l=2', attributes: [{ key: 'la', value: { doubleValue: 1.5 } }] }],
+                  status: { code: 2, message: 'boom' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const decoded = decodeExportTraceRequest(encodeExportTraceRequestFromJsonShape(data));
+    const span = decoded.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    assert.deepEqual(decoded.resourceSpans[0]!.resource, data.resourceSpans[0]!.resource);
+    assert.deepEqual(decoded.resourceSpans[0]!.scopeSpans[0]!.scope, data.resourceSpans[0]!.scopeSpans[0]!.scope);
+    const expected = data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    assert.deepEqual({ ...span }, { ...expected });
+  });
+
+  it('skips unknown fields and groups, and reports truncated or broken bytes with where', () => {
+    const good = spanMessage({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'ok', start: 1n, end: 2n });
+    // Unknown fields of every wire type, including a (deprecated) group with a nested group, inside the span.
+    const unknown = Buffer.concat([varint((99 << 3) | 0), varint(300), varint((98 << 3) | 1), Buffer.alloc(8), varint((97 << 3) | 5), Buffer.alloc(4),
+      stringField(96, 'later addition'), varint((95 << 3) | 3), varint((94 << 3) | 3), varint((94 << 3) | 4), varint((95 << 3) | 4)]);
+    const withUnknown = requestWithSpans('shop', [Buffer.concat([good, unknown])]);
+    const decoded = decodeExportTraceRequest(withUnknown);
+    assert.equal(decoded.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name, 'ok');
+
+    const body = requestWithSpans('shop', [good]);
+    assert.throws(() => decodeExportTraceRequest(body.subarray(0, body.length - 3)), /truncated|runs past the end/);
+    assert.throws(() => decodeExportTraceRequest(Buffer.from([0x0f])), /invalid wire type 7/);
+    assert.throws(() => decodeExportTraceRequest(Buffer.from([0x00])), /invalid field number 0/);
+    assert.throws(() => decodeExportTraceRequest(field(1, field(2, Buffer.from([0x0a, 0x05, 0x01])))), /runs past the end/);
+    assert.deepEqual(decodeExportTraceRequest(Buffer.alloc(0)), { resourceSpans: [] });
   });
 });

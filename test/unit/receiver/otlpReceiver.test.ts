@@ -153,6 +153,33 @@ describe('receiver: OTLP/HTTP endpoint', () => {
     assert.equal(receiver.store.stats().spans, 1);
   });
 
+  it('tells the sender once the cap drops spans: evictions as a partial-success warning, spans of a trace over the cap as rejected', async () => {
+    const capped = await OtlpReceiver.start({ port: 0, limits: { maxSpans: 10 }, capHint: '--max-spans', onExport: (o) => outcomes.push(o) });
+    try {
+      const first = await post(capped.endpoint, jsonBody(makeSdkSpans({ traces: 2, children: 2 })), { contentType: JSON_TYPE });
+      assert.deepEqual(JSON.parse(first.body.toString()), {}, 'under the cap: a plain success');
+      const second = await post(capped.endpoint, jsonBody(makeSdkSpans({ traces: 2, children: 2 })), { contentType: JSON_TYPE });
+      const json = JSON.parse(second.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+      assert.equal(json.partialSuccess.rejectedSpans, '0');
+      assert.equal(
+        json.partialSuccess.errorMessage,
+        'the receiver is full (cap 10 spans / 1,024 MiB): 3 spans of the oldest traces were evicted to make room; to keep more, raise --max-spans',
+      );
+      const big = await post(capped.endpoint, protobufBody(makeSdkSpans({ traces: 1, children: 11 })), { contentType: PROTO });
+      const response = decodeExportTraceResponse(big.body);
+      assert.equal(response.rejectedSpans, 2);
+      assert.match(response.errorMessage, /^did not keep 2 spans: their trace alone exceeds the receiver's cap of 10 spans \/ 1,024 MiB; the receiver is full .*: 9 spans of the oldest traces were evicted/);
+      const stats = capped.store.stats();
+      assert.deepEqual([stats.spans, stats.spansEvicted, stats.spansDropped], [10, 12, 2]);
+      assert.deepEqual(
+        outcomes.map((o) => [o.acceptedSpans, o.rejectedSpans, o.storedSpans, o.evictedSpans]),
+        [[6, 0, 6, 0], [6, 0, 6, 3], [10, 2, 10, 9]],
+      );
+    } finally {
+      await capped.stop();
+    }
+  });
+
   it('answers 413 for bodies over the cap: declared, streamed, and after decompression', async () => {
     const big = Buffer.alloc(300 * 1024, 0x20);
     const declared = await post(receiver.endpoint, big, { contentType: JSON_TYPE });

@@ -65,13 +65,15 @@ export interface PostOptions {
   /** Send without Content-Length (chunked). */
   readonly chunked?: boolean;
   readonly agent?: http.Agent;
+  /** Extra request headers, e.g. a foreign Host or an Origin. */
+  readonly headers?: http.OutgoingHttpHeaders;
 }
 
 /** One HTTP request to the receiver; resolves with the full answer. */
 export function post(baseUrl: string, body: Buffer | string, options: PostOptions = {}): Promise<HttpAnswer> {
   const url = new URL(options.path ?? '/v1/traces', baseUrl);
   const payload = typeof body === 'string' ? Buffer.from(body) : body;
-  const headers: http.OutgoingHttpHeaders = {};
+  const headers: http.OutgoingHttpHeaders = { ...options.headers };
   if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;
   if (options.contentEncoding) headers['Content-Encoding'] = options.contentEncoding;
   if (!options.chunked) headers['Content-Length'] = payload.length;
@@ -99,8 +101,8 @@ export function post(baseUrl: string, body: Buffer | string, options: PostOption
   });
 }
 
-export async function getJson(url: string): Promise<{ status: number; contentType: string; json: unknown; text: string }> {
-  const answer = await post(url, '', { method: 'GET', path: new URL(url).pathname + new URL(url).search });
+export async function getJson(url: string, headers?: http.OutgoingHttpHeaders): Promise<{ status: number; contentType: string; json: unknown; text: string; headers: http.IncomingHttpHeaders }> {
+  const answer = await post(url, '', { method: 'GET', path: new URL(url).pathname + new URL(url).search, ...(headers ? { headers } : {}) });
   const text = answer.body.toString('utf8');
   let json: unknown;
   try {
@@ -108,5 +110,5 @@ export async function getJson(url: string): Promise<{ status: number; contentTyp
   } catch {
     json = undefined;
   }
-  return { status: answer.status, contentType: String(answer.headers['content-type'] ?? ''), json, text };
+  return { status: answer.status, contentType: String(answer.headers['content-type'] ?? ''), json, text, headers: answer.headers };
 }

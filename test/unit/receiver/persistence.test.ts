@@ -6,7 +6,8 @@ import { OtlpReceiver } from '../../../src/core/sources/receiver/otlpReceiver';
 import { readSnapshot, writeSnapshot } from '../../../src/core/sources/receiver/snapshot';
 import { TraceStore } from '../../../src/core/sources/receiver/traceStore';
 import { decodeExportRequest } from '../../../src/core/sources/receiver/exportRequest';
-import { jsonBody, makeSdkSpans, post, protobufBody } from './otlpTestData';
+import { getJson, jsonBody, makeSdkSpans, post, protobufBody } from './otlpTestData';
+import { type ReceiveChild, startReceiveChild } from './cliChild';
 
 describe('receiver: persistence across restarts', () => {
   let dir: string;
@@ -103,5 +104,87 @@ describe('receiver: persistence across restarts', () => {
     assert.equal(loaded.kind, 'loaded');
     const order = [...store.spansByTrace()].map((t) => t.traceId);
     assert.deepEqual(loaded.kind === 'loaded' && loaded.traces.map((t) => t.traceId), order);
+  });
+
+  describe('spanlens receive --persist in a child process, stopped by a real signal', function () {
+    this.timeout(90_000);
+    const children: ReceiveChild[] = [];
+    afterEach(() => {
+      for (const c of children.splice(0)) c.kill();
+    });
+
+    async function start(file: string, options: { fileSizeLimitKiB?: number } = {}): Promise<ReceiveChild> {
+      const child = await startReceiveChild(['--persist', file], options);
+      children.push(child);
+      return child;
+    }
+
+    async function tracesOf(child: ReceiveChild, service: string): Promise<number> {
+      const answer = await getJson(`${child.queryUrl}/api/traces?service=${service}&limit=1000`);
+      assert.equal(answer.status, 200, answer.text);
+      return (answer.json as { data: unknown[] }).data.length;
+    }
+
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      it(`${signal} saves the snapshot (well before the 30 s timer), and the next run reads the traces back`, async () => {
+        const file = path.join(dir, 'received.json');
+        const first = await start(file);
+        assert.equal((await post(first.otlpEndpoint, protobufBody(makeSdkSpans({ traces: 3, children: 2, service: 'orders' })), { contentType: 'application/x-protobuf' })).status, 200);
+        first.process.kill(signal);
+        assert.equal(await first.exited, 0, first.stderr());
+        const stopped = JSON.parse(first.stdoutLines().at(-1)!) as Record<string, unknown>;
+        assert.equal(stopped['event'], 'stopped');
+        assert.equal(stopped['saved'], true);
+        assert.deepEqual(fs.readdirSync(dir), ['received.json'], 'no temporary file left');
+        const saved = await readSnapshot(file);
+        assert.equal(saved.kind === 'loaded' && saved.spanCount, 9);
+
+        const second = await start(file);
+        assert.match(second.stderr(), /Loaded 9 spans in 3 traces/);
+        assert.equal(await tracesOf(second, 'orders'), 3);
+        second.process.kill('SIGINT');
+        assert.equal(await second.exited, 0);
+      });
+    }
+
+    it('a save that fails under a real file-size limit leaves the previous snapshot whole, and the exit code says so', async () => {
+      const file = path.join(dir, 'received.json');
+      const first = await start(file);
+      assert.equal((await post(first.otlpEndpoint, jsonBody(makeSdkSpans({ traces: 1, service: 'orders' })), { contentType: 'application/json' })).status, 200);
+      first.process.kill('SIGTERM');
+      assert.equal(await first.exited, 0, first.stderr());
+      const before = fs.readFileSync(file);
+      assert.ok(before.length < 8 * 1024, `${before.length} bytes`);
+
+      // 8 KiB: the small snapshot fits, the next one (400 spans, about 200 KB) cannot.
+      const limited = await start(file, { fileSizeLimitKiB: 8 });
+      assert.equal((await post(limited.otlpEndpoint, protobufBody(makeSdkSpans({ traces: 100, children: 3, service: 'orders' })), { contentType: 'application/x-protobuf' })).status, 200);
+      limited.process.kill('SIGTERM');
+      assert.equal(await limited.exited, 1, limited.stderr());
+      assert.match(limited.stderr(), /Could not save received traces to .*received\.json: .*(EFBIG|too large)/i);
+      assert.match(limited.stderr(), /the final save failed .* The previous snapshot is unchanged/);
+      assert.equal((JSON.parse(limited.stdoutLines().at(-1)!) as Record<string, unknown>)['saved'], false);
+      assert.deepEqual(fs.readFileSync(file), before, 'the old snapshot, byte for byte');
+      assert.deepEqual(fs.readdirSync(dir), ['received.json'], 'the partial temporary file was removed');
+      const reread = await readSnapshot(file);
+      assert.equal(reread.kind === 'loaded' && reread.spanCount, 1);
+    });
+
+    it('removes a temporary file a killed writer left behind, and keeps one a running writer owns', async () => {
+      const file = path.join(dir, 'received.json');
+      const dead = path.join(dir, 'received.json.999999999.1700000000000.tmp');
+      const live = path.join(dir, `received.json.${process.pid}1.1700000000000.tmp`);
+      fs.writeFileSync(dead, '{"format":"spanlens-receiver-snap');
+      const child = await start(file);
+      assert.equal(fs.existsSync(dead), false);
+      child.process.kill('SIGTERM');
+      assert.equal(await child.exited, 0);
+      // A pid that runs (this test's own process, as seen by another receiver) keeps its file.
+      fs.writeFileSync(live.replace(`${process.pid}1`, String(process.pid)), 'x');
+      const other = await start(file);
+      assert.equal(fs.existsSync(live.replace(`${process.pid}1`, String(process.pid))), true);
+      other.process.kill('SIGTERM');
+      assert.equal(await other.exited, 0);
+    });
   });
 });

@@ -71,6 +71,35 @@ describe('receiver: spanlens receive', () => {
     assert.equal(io.outLines.at(-1), 'Stopped. Received 2 spans; holding 2 in 2 traces.');
   });
 
+  it('counts evictions at the cap: said once on stderr, in the --json stop line and in the text summary', async () => {
+    const io = captureIo();
+    const controller = new AbortController();
+    const running = receiveCommand.run(['--port', '0', '--query-port', '0', '--json', '--max-spans', '5', '--max-memory', '64'], io, controller.signal);
+    const started = JSON.parse(await io.firstLine) as { otlpEndpoint: string };
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await post(started.otlpEndpoint, jsonBody(makeSdkSpans({ traces: 1, children: 2 })), { contentType: 'application/json' })).status, 200);
+    }
+    controller.abort();
+    assert.equal(await running, 0);
+    const stopped = JSON.parse(io.outLines.at(-1)!) as Record<string, number | string>;
+    assert.equal(stopped['event'], 'stopped');
+    assert.deepEqual(
+      [stopped['spans'], stopped['spansStored'], stopped['spansEvicted'], stopped['maxSpans'], stopped['maxBytes']],
+      [3, 12, 9, 5, 64 * 1048576],
+    );
+    const notices = io.errLines.filter((l) => /the receiver is full/.test(l));
+    assert.equal(notices.length, 1, io.errLines.join('\n'));
+    assert.match(notices[0]!, /^spanlens receive: the receiver is full \(cap 5 spans \/ 64 MiB\): 3 spans of the oldest traces were evicted to make room; to keep more, raise --max-spans or --max-memory \(said once/);
+
+    const text = captureIo();
+    const textRun = receiveCommand.run(['--port', '0', '--query-port', '0', '--max-spans', '2', '--duration', '1500ms'], text, new AbortController().signal);
+    const endpoint = /OTEL_EXPORTER_OTLP_ENDPOINT=(\S+)/.exec(await text.firstLine.then(() => text.outLines[0]!))![1]!;
+    assert.match(text.outLines[0]!, /Keeping up to 2 spans \/ 1,024 MiB\./);
+    assert.equal((await post(endpoint, jsonBody(makeSdkSpans({ traces: 3 })), { contentType: 'application/json' })).status, 200);
+    assert.equal(await textRun, 0);
+    assert.equal(text.outLines.at(-1), 'Stopped. Received 3 spans; holding 2 in 2 traces (1 oldest evicted at the cap).');
+  });
+
   it('says which port is taken and how to choose another', async () => {
     const sockets = new Set<net.Socket>();
     const blocker = net.createServer((socket) => {
@@ -94,7 +123,7 @@ describe('receiver: spanlens receive', () => {
   });
 
   it('rejects bad flags as usage errors', async () => {
-    for (const args of [['--port', 'x'], ['--port', '70000'], ['--max-spans', '0'], ['--duration', 'soon'], ['extra']]) {
+    for (const args of [['--port', 'x'], ['--port', '70000'], ['--max-spans', '0'], ['--max-memory', '1.5'], ['--max-memory', '0'], ['--duration', 'soon'], ['extra']]) {
       await assert.rejects(receiveCommand.run(args, captureIo(), new AbortController().signal), UsageError, args.join(' '));
     }
   });

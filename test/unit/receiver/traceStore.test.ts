@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { TraceStore, estimateSpanBytes } from '../../../src/core/sources/receiver/traceStore';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS, TraceStore, estimateSpanBytes } from '../../../src/core/sources/receiver/traceStore';
+import { decodeExportRequest } from '../../../src/core/sources/receiver/exportRequest';
+import { receiverStoreTooltip } from '../../../src/core/sources/receiver/storeReport';
+import { exportBatches, protobufBodies } from '../../../scripts/bench/receiverData';
 import type { Trace } from '../../../src/core/model/trace';
 import type { TraceQuery } from '../../../src/core/sources/traceSource';
 import { parseOtlpJson } from '../../../src/core/model/otlpJson';
@@ -79,6 +82,45 @@ describe('receiver: bounded trace store', () => {
       { name: 'child', spanKind: 'client' },
       { name: 'root', spanKind: 'server' },
     ]);
+  });
+
+  it('holds the documented 500,000 typical spans by default: the span cap binds, not the byte cap', function () {
+    this.timeout(120_000);
+    // One export of the benchmark's typical spans (server roots with client/internal children, 4-6 attributes, as
+    // the Node SDK writes them), copied under new trace ids: the same estimated size per span, little real memory.
+    const template = decodeExportRequest(protobufBodies(exportBatches(1))[0]!, 'protobuf', 'typical').traces;
+    const store = new TraceStore();
+    assert.equal(store.maxSpans, DEFAULT_MAX_SPANS);
+    assert.equal(store.maxBytes, DEFAULT_MAX_BYTES);
+    const total = 520_000;
+    let n = 0;
+    let copy = 0;
+    while (n < total) {
+      copy++;
+      const traces = template.map((t, i) => {
+        const traceId = (copy * 1000 + i).toString(16).padStart(32, '0');
+        return { ...t, traceId, spans: t.spans.map((s) => ({ ...s, traceId })) };
+      });
+      n += traces.reduce((k, t) => k + t.spans.length, 0);
+      store.add(traces);
+    }
+    const stats = store.stats();
+    assert.equal(stats.spans, DEFAULT_MAX_SPANS, `held ${stats.spans} spans (${Math.round(stats.bytesEstimate / 1048576)} MiB estimated)`);
+    assert.equal(stats.spansEvicted, n - DEFAULT_MAX_SPANS);
+    assert.ok(stats.bytesEstimate < stats.maxBytes);
+  });
+
+  it('the tooltip line gives fill, cap and every kind of loss', () => {
+    const store = new TraceStore({ maxSpans: 4, maxBytes: 64 * 1048576 });
+    store.add([simple(1, 2), simple(2, 2), simple(3, 2)]);
+    store.add([simple(4, 6)]);
+    store.noteRejected(3);
+    store.noteDroppedValues(1);
+    assert.equal(
+      receiverStoreTooltip('http://127.0.0.1:4318', store.stats()),
+      'Receiver http://127.0.0.1:4318: 4 spans in 1 traces, cap 4 spans / 64 MiB. Spans: 6 oldest evicted at the cap, 2 dropped (a trace larger than the cap), 3 rejected as invalid, 1 attribute values replaced (nested too deep)',
+    );
+    assert.equal(receiverStoreTooltip('http://127.0.0.1:4318', new TraceStore().stats()), 'Receiver http://127.0.0.1:4318: 0 spans in 0 traces, cap 500,000 spans / 1,024 MiB');
   });
 
   it('reports an operation once per span kind', () => {

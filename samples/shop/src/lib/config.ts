@@ -1,4 +1,4 @@
-/** Where each shop service listens: SHOP_BASE_PORT (default 7070) and the next three ports, on loopback. */
+/** Where each shop service listens: SHOP_BASE_PORT (default 7070) and the ports after it, on loopback. */
 export const HOST = '127.0.0.1';
 
 const base = Number(process.env['SHOP_BASE_PORT'] ?? 7070);
@@ -9,6 +9,8 @@ export const PORTS = {
   orders: base + 1,
   inventory: base + 2,
   queue: base + 3,
+  /** The Java service (samples/shop/java/payments reads the same SHOP_BASE_PORT). */
+  payments: base + 6,
 } as const;
 
 export function serviceUrl(service: keyof typeof PORTS): string {

@@ -41,7 +41,8 @@ export type RouteFramework =
   | 'gin'
   | 'grpc'
   | 'spring'
-  | 'jax-rs';
+  | 'jax-rs'
+  | 'jdk-httpserver';
 
 export interface RouteInfo {
   readonly framework: RouteFramework;

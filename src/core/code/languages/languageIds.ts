@@ -51,7 +51,7 @@ export const codeLanguages: readonly CodeLanguageInfo[] = [
     extensions: ['.java'],
     vscodeLanguageIds: ['java'],
     skippedFolders: ['target', '.gradle'],
-    mayBeInstrumented: /spanBuilder|@WithSpan|Mapping\b|@Path\b|@(?:GET|POST|PUT|PATCH|DELETE)\b/,
+    mayBeInstrumented: /spanBuilder|WithSpan|Mapping\b|@\s*(?:[\w$]+\s*\.\s*)*(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b|createContext/,
   },
 ];
 

@@ -8,6 +8,7 @@ import { languageOfFile, type CodeLanguageId } from './languageIds';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const loaders: Partial<Record<CodeLanguageId, CodeIntelLanguageLoader>> = {
   typescript: () => (require('./typescript/typescriptLanguage') as typeof import('./typescript/typescriptLanguage')).loadTypescriptLanguage(),
+  java: () => (require('./java/javaLanguage') as typeof import('./java/javaLanguage')).loadJavaLanguage(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -4,6 +4,8 @@ import { describeError } from '../../errors';
 import type { TraceStore } from './traceStore';
 import { type OtlpBodyFormat, decodeExportRequest, MalformedExportError } from './exportRequest';
 import { encodeExportTraceResponse, encodeRpcStatus } from './otlpProtobuf';
+import { type LocalRequestGuard, createLocalRequestGuard } from './localRequestGuard';
+import { capLossMessage } from './storeReport';
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 export const OTLP_TRACES_PATH = '/v1/traces';
@@ -11,6 +13,7 @@ export const OTLP_TRACES_PATH = '/v1/traces';
 /** google.rpc.Code values used in error bodies. */
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_NOT_FOUND = 5;
+const RPC_PERMISSION_DENIED = 7;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_UNIMPLEMENTED = 12;
 const RPC_INTERNAL = 13;
@@ -19,9 +22,12 @@ const RPC_INTERNAL = 13;
 export interface ExportOutcome {
   readonly status: number;
   readonly acceptedSpans: number;
+  /** Invalid spans, and valid ones the store could not keep (their trace alone exceeds the cap). */
   readonly rejectedSpans: number;
   readonly storedSpans: number;
-  /** Why the request failed or spans were rejected; empty when all went in. */
+  /** Spans of older traces evicted to make room for this request's. */
+  readonly evictedSpans: number;
+  /** Why the request failed, spans were rejected, values replaced or older spans evicted; empty when all went in. */
   readonly message: string;
 }
 
@@ -29,6 +35,10 @@ export interface OtlpHttpHandlerOptions {
   /** Largest body accepted, before and after decompression. */
   readonly maxBodyBytes?: number;
   readonly onExport?: (outcome: ExportOutcome) => void;
+  /** Who may send (see localRequestGuard.ts). Default: requests addressed to loopback from programs or loopback pages. */
+  readonly guard?: LocalRequestGuard;
+  /** How users raise the store's caps, quoted when evictions are reported. Default: the VS Code settings. */
+  readonly capHint?: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,10 +50,13 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  * The OTLP/HTTP trace endpoint (spec: opentelemetry.io/docs/specs/otlp/#otlphttp): POST /v1/traces with a
  * protobuf or JSON ExportTraceServiceRequest, optionally gzip/deflate encoded. Answers in the request's encoding:
  * 200 with ExportTraceServiceResponse (partial success for invalid spans), or an error with a google.rpc.Status
- * (400 malformed, 404 path, 405 method, 413 too large, 415 content type/encoding). Never throws.
+ * (400 malformed, 403 foreign Host or Origin, 404 path, 405 method, 413 too large, 415 content type/encoding).
+ * Pages served from this machine get CORS answers (preflight included), so browser exporters work. Never throws.
  */
 export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandlerOptions = {}): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const guard = options.guard ?? createLocalRequestGuard('127.0.0.1', 'the Span Lens receiver');
+  const capHint = options.capHint ?? 'the settings spanlens.receiver.maxSpans and spanlens.receiver.maxMemoryMiB';
   const report = (outcome: ExportOutcome): void => {
     try {
       options.onExport?.(outcome);
@@ -52,7 +65,7 @@ export function createOtlpHttpHandler(store: TraceStore, options: OtlpHttpHandle
     }
   };
   return (req, res) => {
-    handle(req, res, store, maxBodyBytes, report).catch((e: unknown) => {
+    handle(req, res, store, { maxBodyBytes, guard, capHint }, report).catch((e: unknown) => {
       // Only reached on a bug; the sender still gets an answer and the server keeps serving.
       if (!res.headersSent) sendStatus(res, 'json', 500, RPC_INTERNAL, `internal error: ${describeError(e)}`);
       else res.destroy();
@@ -64,21 +77,29 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   store: TraceStore,
-  maxBodyBytes: number,
+  settings: { readonly maxBodyBytes: number; readonly guard: LocalRequestGuard; readonly capHint: string },
   report: (o: ExportOutcome) => void,
 ): Promise<void> {
+  const { maxBodyBytes, guard } = settings;
   const path = (req.url ?? '/').split('?')[0]!;
   const format = bodyFormat(req.headers['content-type']);
   const answerFormat: OtlpBodyFormat = format ?? 'json';
   const fail = (status: number, rpcCode: number, message: string): void => {
     discardBody(req, res);
     sendStatus(res, answerFormat, status, rpcCode, message);
-    report({ status, acceptedSpans: 0, rejectedSpans: 0, storedSpans: 0, message });
+    report({ status, acceptedSpans: 0, rejectedSpans: 0, storedSpans: 0, evictedSpans: 0, message });
   };
+  const verdict = guard(req.headers);
+  if (!verdict.allowed) return fail(403, RPC_PERMISSION_DENIED, verdict.message);
+  if (verdict.corsOrigin !== undefined) {
+    res.setHeader('Access-Control-Allow-Origin', verdict.corsOrigin);
+    res.setHeader('Vary', 'Origin');
+  }
   if (path !== OTLP_TRACES_PATH && path !== `${OTLP_TRACES_PATH}/`) {
     const hint = path === '/v1/metrics' || path === '/v1/logs' ? ' (this receiver accepts traces only)' : '';
     return fail(404, RPC_NOT_FOUND, `${path} not found${hint}: send traces to POST ${OTLP_TRACES_PATH}`);
   }
+  if (req.method === 'OPTIONS' && verdict.corsOrigin !== undefined) return answerPreflight(req, res);
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return fail(405, RPC_UNIMPLEMENTED, `${req.method ?? ''} is not allowed: send traces with POST ${OTLP_TRACES_PATH}`);
@@ -115,18 +136,37 @@ async function handle(
   }
   const added = store.add(decoded.traces);
   store.noteRejected(decoded.rejectedSpans);
+  store.noteDroppedValues(decoded.droppedValues);
+  // Spans the store could not keep are as lost to the sender as invalid ones: counted as rejected (OTLP's only
+  // count); evictions of older traces are a warning in the message (rejected_spans 0 with a message is how OTLP
+  // says "accepted, but look").
+  const rejectedSpans = decoded.rejectedSpans + added.dropped;
+  const message = [decoded.errorMessage, capLossMessage(added, store.stats(), settings.capHint)].filter(Boolean).join('; ');
   const payload =
     format === 'protobuf'
-      ? Buffer.from(encodeExportTraceResponse(decoded.rejectedSpans, decoded.errorMessage))
-      : Buffer.from(JSON.stringify(jsonExportResponse(decoded.rejectedSpans, decoded.errorMessage)));
+      ? Buffer.from(encodeExportTraceResponse(rejectedSpans, message))
+      : Buffer.from(JSON.stringify(jsonExportResponse(rejectedSpans, message)));
   send(res, 200, format, payload);
   report({
     status: 200,
-    acceptedSpans: decoded.acceptedSpans,
-    rejectedSpans: decoded.rejectedSpans,
+    acceptedSpans: decoded.acceptedSpans - added.dropped,
+    rejectedSpans,
     storedSpans: added.stored,
-    message: decoded.errorMessage,
+    evictedSpans: added.evicted,
+    message,
   });
+}
+
+/** A CORS preflight from an allowed page (a browser exporter sends JSON or protobuf, which needs one). */
+function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  discardBody(req, res);
+  const requested = req.headers['access-control-request-headers'];
+  res.statusCode = 204;
+  res.setHeader('Access-Control-Allow-Methods', 'POST');
+  // Header names only (token characters and commas): the value is echoed back.
+  if (requested && /^[A-Za-z0-9!#$%&'*+.^_`|~,\s-]+$/.test(requested)) res.setHeader('Access-Control-Allow-Headers', requested);
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.end();
 }
 
 function jsonExportResponse(rejectedSpans: number, errorMessage: string): object {

@@ -1,74 +1,13 @@
 import * as protobuf from 'protobufjs/light';
-import type {
-  OtlpAnyValue,
-  OtlpEvent,
-  OtlpKeyValue,
-  OtlpLink,
-  OtlpResourceSpans,
-  OtlpScopeSpans,
-  OtlpSpan,
-  OtlpTracesData,
-} from '../../model/otlpJson';
+import type { OtlpAnyValue, OtlpKeyValue, OtlpTracesData } from '../../model/otlpJson';
 import { otlpTraceSchema } from './otlpProtoSchema';
 
-/** What protobufjs hands back for the messages we read; every field may be absent on the wire. */
+/** What protobufjs hands back for a 64-bit integer: a Long-like pair of words, a number, or text. */
 interface PbLong {
   readonly low: number;
   readonly high: number;
 }
 type PbInt64 = PbLong | number | string;
-interface PbAnyValue {
-  readonly value?: string;
-  readonly stringValue?: string;
-  readonly boolValue?: boolean;
-  readonly intValue?: PbInt64;
-  readonly doubleValue?: number;
-  readonly arrayValue?: { readonly values?: readonly PbAnyValue[] };
-  readonly kvlistValue?: { readonly values?: readonly PbKeyValue[] };
-  readonly bytesValue?: Uint8Array;
-}
-interface PbKeyValue {
-  readonly key?: string;
-  readonly value?: PbAnyValue;
-}
-interface PbEvent {
-  readonly timeUnixNano?: PbInt64;
-  readonly name?: string;
-  readonly attributes?: readonly PbKeyValue[];
-}
-interface PbLink {
-  readonly traceId?: Uint8Array;
-  readonly spanId?: Uint8Array;
-  readonly traceState?: string;
-  readonly attributes?: readonly PbKeyValue[];
-  readonly flags?: number;
-}
-interface PbSpan {
-  readonly traceId?: Uint8Array;
-  readonly spanId?: Uint8Array;
-  readonly traceState?: string;
-  readonly parentSpanId?: Uint8Array;
-  readonly flags?: number;
-  readonly name?: string;
-  readonly kind?: number;
-  readonly startTimeUnixNano?: PbInt64;
-  readonly endTimeUnixNano?: PbInt64;
-  readonly attributes?: readonly PbKeyValue[];
-  readonly events?: readonly PbEvent[];
-  readonly links?: readonly PbLink[];
-  readonly status?: { readonly code?: number; readonly message?: string };
-}
-interface PbScopeSpans {
-  readonly scope?: { readonly name?: string; readonly version?: string; readonly attributes?: readonly PbKeyValue[] };
-  readonly spans?: readonly PbSpan[];
-}
-interface PbResourceSpans {
-  readonly resource?: { readonly attributes?: readonly PbKeyValue[] };
-  readonly scopeSpans?: readonly PbScopeSpans[];
-}
-interface PbExportRequest {
-  readonly resourceSpans?: readonly PbResourceSpans[];
-}
 
 interface OtlpMessages {
   readonly request: protobuf.Type;
@@ -78,7 +17,11 @@ interface OtlpMessages {
 
 let messages: OtlpMessages | undefined;
 
-/** Built on first use: reflection types compile their codecs lazily, so the cost is paid by the first request. */
+/**
+ * The encoders of the answers (and the decoders tests and probes read them with). Requests are decoded by
+ * otlpProtobufDecode.ts, which bounds how deep an attribute value may nest. Built on first use: reflection types
+ * compile their codecs lazily.
+ */
 function otlpMessages(): OtlpMessages {
   if (!messages) {
     const root = protobuf.Root.fromJSON(otlpTraceSchema);
@@ -89,16 +32,6 @@ function otlpMessages(): OtlpMessages {
     };
   }
   return messages;
-}
-
-/**
- * Decodes an OTLP/protobuf ExportTraceServiceRequest into the OTLP/JSON shape (ids as lowercase hex, 64-bit
- * integers as decimal strings), so protobuf and JSON bodies share one conversion path to our model.
- * Throws protobufjs' error on bytes that are not a valid message.
- */
-export function decodeExportTraceRequest(body: Uint8Array): OtlpTracesData {
-  const decoded = otlpMessages().request.decode(body) as unknown as PbExportRequest;
-  return { resourceSpans: (decoded.resourceSpans ?? []).map(toJsonResourceSpans) };
 }
 
 /** An ExportTraceServiceResponse; an empty partial success means everything was accepted. */
@@ -135,97 +68,6 @@ export function decodeExportTraceResponse(body: Uint8Array): { rejectedSpans: nu
 export function decodeRpcStatus(body: Uint8Array): { code: number; message: string } {
   const decoded = otlpMessages().rpcStatus.decode(body) as unknown as { code?: number; message?: string };
   return { code: decoded.code ?? 0, message: decoded.message ?? '' };
-}
-
-function toJsonResourceSpans(rs: PbResourceSpans): OtlpResourceSpans {
-  return {
-    resource: { attributes: toJsonAttributes(rs.resource?.attributes) },
-    scopeSpans: (rs.scopeSpans ?? []).map(toJsonScopeSpans),
-  };
-}
-
-function toJsonScopeSpans(ss: PbScopeSpans): OtlpScopeSpans {
-  const scope = ss.scope
-    ? {
-        name: ss.scope.name ?? '',
-        ...(ss.scope.version ? { version: ss.scope.version } : {}),
-        ...(ss.scope.attributes?.length ? { attributes: toJsonAttributes(ss.scope.attributes) } : {}),
-      }
-    : {};
-  return { scope, spans: (ss.spans ?? []).map(toJsonSpan) };
-}
-
-function toJsonSpan(s: PbSpan): OtlpSpan {
-  // One object literal with every key, absent ones undefined: all spans share one hidden class, which keeps the
-  // parser's property reads monomorphic (building them key by key made parsing about 40% slower).
-  return {
-    traceId: bytesToHex(s.traceId),
-    spanId: bytesToHex(s.spanId),
-    traceState: s.traceState || undefined,
-    parentSpanId: bytesToHex(s.parentSpanId) || undefined,
-    flags: s.flags || undefined,
-    name: s.name ?? '',
-    kind: s.kind ?? 0,
-    startTimeUnixNano: int64ToDecimal(s.startTimeUnixNano ?? 0),
-    endTimeUnixNano: int64ToDecimal(s.endTimeUnixNano ?? 0),
-    attributes: toJsonAttributes(s.attributes),
-    events: s.events?.length ? s.events.map(toJsonEvent) : [],
-    links: s.links?.length ? s.links.map(toJsonLink) : [],
-    status: s.status ? { code: s.status.code || undefined, message: s.status.message || undefined } : {},
-  } as OtlpSpan;
-}
-
-function toJsonEvent(e: PbEvent): OtlpEvent {
-  return { timeUnixNano: int64ToDecimal(e.timeUnixNano ?? 0), name: e.name ?? '', attributes: toJsonAttributes(e.attributes) };
-}
-
-function toJsonLink(l: PbLink): OtlpLink {
-  return {
-    traceId: bytesToHex(l.traceId),
-    spanId: bytesToHex(l.spanId),
-    ...(l.traceState ? { traceState: l.traceState } : {}),
-    attributes: toJsonAttributes(l.attributes),
-  };
-}
-
-function toJsonAttributes(list: readonly PbKeyValue[] | undefined): OtlpKeyValue[] {
-  if (!list || list.length === 0) return [];
-  const out: OtlpKeyValue[] = new Array<OtlpKeyValue>(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const kv = list[i]!;
-    out[i] = { key: kv.key ?? '', value: kv.value ? toJsonAnyValue(kv.value) : {} };
-  }
-  return out;
-}
-
-function toJsonAnyValue(v: PbAnyValue): OtlpAnyValue {
-  // `value` is protobufjs' virtual oneof property: the name of the member present on the wire.
-  switch (v.value) {
-    case 'stringValue':
-      return { stringValue: v.stringValue ?? '' };
-    case 'boolValue':
-      return { boolValue: v.boolValue ?? false };
-    case 'intValue':
-      return { intValue: int64ToDecimal(v.intValue ?? 0) };
-    case 'doubleValue':
-      return { doubleValue: v.doubleValue ?? 0 };
-    case 'arrayValue':
-      return { arrayValue: { values: (v.arrayValue?.values ?? []).map(toJsonAnyValue) } };
-    case 'kvlistValue':
-      return { kvlistValue: { values: toJsonAttributes(v.kvlistValue?.values) } };
-    case 'bytesValue':
-      return { bytesValue: v.bytesValue ? bufferOf(v.bytesValue).toString('base64') : '' };
-    default:
-      return {};
-  }
-}
-
-function bufferOf(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function bytesToHex(bytes: Uint8Array | undefined): string {
-  return bytes && bytes.length > 0 ? bufferOf(bytes).toString('hex') : '';
 }
 
 const TWO_32 = 4294967296;

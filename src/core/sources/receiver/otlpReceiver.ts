@@ -4,7 +4,8 @@ import { describeError } from '../../errors';
 import { type TraceStoreLimits, TraceStore } from './traceStore';
 import { type ExportOutcome, createOtlpHttpHandler, OTLP_TRACES_PATH } from './otlpHttpHandler';
 import { closeServer, listen } from './listen';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { createLocalRequestGuard } from './localRequestGuard';
+import { readSnapshot, removeStaleTemporaries, writeSnapshot } from './snapshot';
 
 export const DEFAULT_RECEIVER_HOST = '127.0.0.1';
 export const DEFAULT_RECEIVER_PORT = 4318;
@@ -27,6 +28,8 @@ export interface OtlpReceiverOptions {
   readonly persistIntervalMs?: number;
   /** How users choose another port, quoted in the port-in-use message. Default: the VS Code setting. */
   readonly portHint?: string;
+  /** How users raise the store's caps, quoted in the OTLP answer once evictions start. Default: the VS Code settings. */
+  readonly capHint?: string;
   readonly log?: (message: string) => void;
   readonly onExport?: (outcome: ExportOutcome) => void;
 }
@@ -59,6 +62,8 @@ export class OtlpReceiver {
       createOtlpHttpHandler(store, {
         ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
         ...(options.onExport ? { onExport: options.onExport } : {}),
+        guard: createLocalRequestGuard(host, 'the Span Lens receiver'),
+        ...(options.capHint !== undefined ? { capHint: options.capHint } : {}),
       }),
     );
     // Exporters keep connections alive between batches; an idle one must not keep the receiver from stopping.
@@ -97,6 +102,11 @@ export class OtlpReceiver {
   /** For OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318. */
   get endpoint(): string {
     return `http://${this.address}`;
+  }
+
+  /** When persisting: traces received since the last successful save (true after a save that failed). */
+  get unsaved(): boolean {
+    return this.options.persistTo !== undefined && this.dirty;
   }
 
   get listening(): boolean {
@@ -140,6 +150,7 @@ export class OtlpReceiver {
   }
 
   private async load(file: string): Promise<void> {
+    await removeStaleTemporaries(file);
     const result = await readSnapshot(file);
     if (result.kind === 'corrupt') {
       const message = `Started with no traces: ${result.message}. It will be replaced when traces are saved next.`;

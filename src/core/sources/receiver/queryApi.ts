@@ -7,6 +7,7 @@ import { microsToNanos } from '../../model/nanoTime';
 import { describeError, isSpanLensError } from '../../errors';
 import type { TraceQuery, TraceSource } from '../traceSource';
 import { closeServer, listen } from './listen';
+import { type LocalRequestGuard, createLocalRequestGuard } from './localRequestGuard';
 import { type Parsed, parseGoDurationUs, parseGoInt, parseRfc3339Us, parseStringMap, parseTraceIdParam } from './queryParams';
 
 /**
@@ -19,6 +20,8 @@ import { type Parsed, parseGoDurationUs, parseGoInt, parseRfc3339Us, parseString
 export interface JaegerQueryApiOptions {
   /** Clock for default search windows, Unix ms. */
   readonly now?: () => number;
+  /** Who may read (see localRequestGuard.ts). Default: requests addressed to loopback from programs or loopback pages. */
+  readonly guard?: LocalRequestGuard;
 }
 
 interface Reply {
@@ -37,7 +40,19 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 export function createJaegerQueryHandler(source: TraceSource, options: JaegerQueryApiOptions = {}): Handler {
   const now = options.now ?? Date.now;
+  const guard = options.guard ?? createLocalRequestGuard('127.0.0.1', 'the Span Lens query API');
   return (req, res) => {
+    const verdict = guard(req.headers);
+    if (!verdict.allowed) {
+      const isV3 = (req.url ?? '').startsWith('/api/v3/');
+      send(res, isV3 ? v3Error(403, verdict.message) : v1Error(403, verdict.message));
+      return;
+    }
+    if (verdict.corsOrigin !== undefined) {
+      // Pages served from this machine (a Jaeger UI on a localhost dev server, say) may read the answers.
+      res.setHeader('Access-Control-Allow-Origin', verdict.corsOrigin);
+      res.setHeader('Vary', 'Origin');
+    }
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     route(req, source, now, controller.signal).then(
@@ -66,7 +81,8 @@ export interface QueryApiServerOptions extends JaegerQueryApiOptions {
 /** Serves the query API on host:port (default host 127.0.0.1). */
 export async function startJaegerQueryServer(options: QueryApiServerOptions): Promise<QueryApiServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer(createJaegerQueryHandler(options.source, options));
+  const guard = options.guard ?? createLocalRequestGuard(host, 'the Span Lens query API');
+  const server = http.createServer(createJaegerQueryHandler(options.source, { ...options, guard }));
   server.keepAliveTimeout = 5_000;
   await listen(server, { host, port: options.port, what: 'The query API', portHint: options.portHint ?? '--query-port' });
   const port = (server.address() as AddressInfo).port;

@@ -30,7 +30,7 @@ export async function writeSnapshot(store: TraceStore, file: string): Promise<vo
       first = false;
       batch = [];
       if (buffer.length >= WRITE_CHUNK_CHARS) {
-        await handle.write(buffer);
+        await writeAll(handle, buffer);
         buffer = '';
       }
     };
@@ -40,7 +40,7 @@ export async function writeSnapshot(store: TraceStore, file: string): Promise<vo
     }
     await flushBatch();
     buffer += ']}';
-    await handle.write(buffer);
+    await writeAll(handle, buffer);
     await handle.sync();
   } catch (e) {
     await handle.close();
@@ -54,6 +54,65 @@ export async function writeSnapshot(store: TraceStore, file: string): Promise<vo
   } catch (e) {
     await fs.promises.rm(tmp, { force: true });
     throw e;
+  }
+  await syncDirectory(path.dirname(file));
+}
+
+/**
+ * Writes all of `text`. FileHandle.write may write less than asked without failing (at a file-size limit, say,
+ * the first write stops at the limit and only the next one fails): a short write must never pass for a whole one.
+ */
+async function writeAll(handle: fs.promises.FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw new Error(`writing stopped after ${offset} of ${bytes.length} bytes`);
+    offset += bytesWritten;
+  }
+}
+
+/** Makes the rename itself durable (POSIX); directories cannot be opened for this on Windows, where it is skipped. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort: the snapshot is complete either way.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Removes temporary files a writer left beside the snapshot when it was killed mid-write (`<file>.<pid>.<ms>.tmp`),
+ * unless that writer still runs.
+ */
+export async function removeStaleTemporaries(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^(\d+)\.\d+\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && isRunning(pid)) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
   }
 }
 

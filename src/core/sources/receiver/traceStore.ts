@@ -7,12 +7,18 @@ import { type SpanFilter, spanKindName, spanMatches } from './spanMatch';
 export interface TraceStoreLimits {
   /** Most spans kept; the least recently written traces go first. Default 500,000. */
   readonly maxSpans?: number;
-  /** Most bytes kept, by our per-span estimate (see estimateSpanBytes). Default 256 MiB. */
+  /** Most bytes kept, by our per-span estimate (see estimateSpanBytes). Default 1 GiB. */
   readonly maxBytes?: number;
 }
 
 export const DEFAULT_MAX_SPANS = 500_000;
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Big enough that the span cap is the one that binds for ordinary spans: the receiver benchmark's spans (a
+ * server root and client/internal children with 4–6 attributes, as the Node SDK writes them) take about 1.2 KB of
+ * heap each (the estimate is within 5% of that), so 500,000 of them take about 600 MB; 1 GiB holds 500,000 spans
+ * of up to 2 KiB. It stays a cap, so a flood of huge spans cannot take the extension host's memory.
+ */
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** Figures for a status bar tooltip and the health line. Counters grow for the store's lifetime. */
 export interface TraceStoreStats {
@@ -31,6 +37,8 @@ export interface TraceStoreStats {
   readonly spansDuplicate: number;
   /** Invalid spans turned away by the receiver (partial success). */
   readonly spansRejected: number;
+  /** Attribute values replaced by a note because they nested too deep (their spans were kept). */
+  readonly valuesDropped: number;
 }
 
 /** What one `add` did. */
@@ -104,7 +112,7 @@ export class TraceStore {
   private readonly listeners = new Set<() => void>();
   private spanCount = 0;
   private bytes = 0;
-  private counters = { stored: 0, evicted: 0, dropped: 0, duplicate: 0, rejected: 0 };
+  private counters = { stored: 0, evicted: 0, dropped: 0, duplicate: 0, rejected: 0, valuesDropped: 0 };
 
   constructor(limits: TraceStoreLimits = {}) {
     this.maxSpans = Math.max(1, Math.floor(limits.maxSpans ?? DEFAULT_MAX_SPANS));
@@ -147,6 +155,11 @@ export class TraceStore {
   /** Counts spans the receiver turned away, so the stats show them. */
   noteRejected(count: number): void {
     if (count > 0) this.counters.rejected += count;
+  }
+
+  /** Counts attribute values the receiver replaced (too deeply nested), so the stats show them. */
+  noteDroppedValues(count: number): void {
+    if (count > 0) this.counters.valuesDropped += count;
   }
 
   services(): string[] {
@@ -199,6 +212,7 @@ export class TraceStore {
       spansDropped: this.counters.dropped,
       spansDuplicate: this.counters.duplicate,
       spansRejected: this.counters.rejected,
+      valuesDropped: this.counters.valuesDropped,
     };
   }
 
