@@ -69,7 +69,7 @@ export function findingsOf(trace: Trace, a: TraceAnalysis, errors: readonly Trac
     out.push({
       kind: 'n-plus-one',
       severity: duration > 0 && f.wallUs >= duration * 0.2 ? 'high' : 'medium',
-      title: `N+1: ${operationText(f.parentService, f.parentOperation)} makes ${f.count} ${quoted(f.operation, 100)} calls to ${quoted(f.service, 60)} one after another${target ? ` (${quoted(target, 120)})` : ''}: ${us(f.totalUs)} in total, ${pct(f.wallUs, duration)} of the trace; batch them or run them concurrently`,
+      title: `N+1: ${operationText(f.parentService, f.parentOperation)} makes ${f.count} ${quoted(f.operation, 100)} calls${f.service !== f.parentService ? ` in ${quoted(f.service, 60)}` : ''} one after another${target ? ` (${quoted(target, 120)})` : ''}: ${us(f.totalUs)} in total, ${pct(f.wallUs, duration)} of the trace; batch them or run them concurrently`,
       evidenceSpanIds: f.exampleSpanIds,
       anchorSpanId: f.parentSpanId,
     });

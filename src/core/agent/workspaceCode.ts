@@ -97,18 +97,19 @@ export class WorkspaceCode {
     return pending;
   }
 
-  /** The instrumented function of `file` whose body holds `line` (1-based); the innermost when nested. */
-  async instrumentedAt(file: string, line: number): Promise<WorkspaceFunction | undefined> {
+  /**
+   * The instrumented functions of `file` whose body holds `line` (1-based): the innermost, and every other with the
+   * same range (a route handler that also starts a span of its own makes two, as its two lenses show).
+   */
+  async instrumentedAt(file: string, line: number): Promise<WorkspaceFunction[]> {
     const abs = this.absolute(file);
     const text = await this.host.readFile(abs);
-    if (text === undefined) return undefined;
+    if (text === undefined) return [];
     const zero = line - 1;
-    let best: InstrumentedFunction | undefined;
-    for (const fn of await this.host.findInstrumentedFunctions(text, abs)) {
-      if (fn.range.start.line > zero || fn.range.end.line < zero) continue;
-      if (!best || fn.range.end.line - fn.range.start.line < best.range.end.line - best.range.start.line) best = fn;
-    }
-    return best ? { file: abs, fn: best, ref: this.refOf(abs, best, 'file-line') } : undefined;
+    const holding = (await this.host.findInstrumentedFunctions(text, abs)).filter((fn) => fn.range.start.line <= zero && fn.range.end.line >= zero);
+    const size = (fn: InstrumentedFunction): number => (fn.range.end.line - fn.range.start.line) * 1e6 + (fn.range.end.character - fn.range.start.character);
+    const smallest = Math.min(...holding.map(size));
+    return holding.filter((fn) => size(fn) === smallest).map((fn) => ({ file: abs, fn, ref: this.refOf(abs, fn, 'file-line') }));
   }
 
   /** Whether `file` exists in the workspace and can be read. */

@@ -39,7 +39,8 @@ interface Candidate {
 
 /**
  * Entry spans of `entryTraces` that start a trace without context, grouped by operation, each with the caller that
- * most often surrounds them among the spans of `candidateTraces` (the other services' traces from the same time).
+ * most often surrounds them among the spans of `candidateTraces` (the traces that may have made the calls). Both
+ * sets together show which services are normally called with context.
  */
 export function findDroppedContext(entryTraces: readonly Trace[], candidateTraces: readonly Trace[], options: DroppedContextOptions = {}): DroppedContextFinding[] {
   const slack = options.slackUs ?? 1000;
@@ -56,8 +57,12 @@ export function findDroppedContext(entryTraces: readonly Trace[], candidateTrace
       }
     }
   }
+  // Callers come from `candidateTraces` only, and are never CLIENT/PRODUCER spans: a call made through a client span
+  // either carried the context or is a propagation gap of that span (propagation.ts), not an uninstrumented call.
   const candidates: Candidate[] = [];
-  for (const t of all) for (const s of t.spans) candidates.push({ span: s, start: s.startTimeUs, end: spanEndUs(s) });
+  for (const t of candidateTraces) {
+    for (const s of t.spans) if (s.kind !== SpanKind.CLIENT && s.kind !== SpanKind.PRODUCER) candidates.push({ span: s, start: s.startTimeUs, end: spanEndUs(s) });
+  }
   candidates.sort((a, b) => a.start - b.start);
 
   const groups = new Map<string, { service: string; operation: string; entries: number; callers: Map<string, { service: string; operation: string; count: number; entry: Span; caller: Span }> }>();
