@@ -9,6 +9,7 @@ import { lensesCommand } from './commands/lenses';
 import { analyzeCommand } from './commands/analyze';
 import { lintCommand } from './commands/lint';
 import { fixCommand } from './commands/fix';
+import { mcpCommand } from './commands/mcp';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -22,4 +23,5 @@ export const commands: readonly CliCommand[] = [
   analyzeCommand,
   lintCommand,
   fixCommand,
+  mcpCommand,
 ];
