@@ -26,6 +26,7 @@ import { ViewerWorkerClient } from './core/export/viewerWorkerClient';
 import { viewerTraceRequest } from './vscode/viewer/traceRequest';
 import { JAEGER_TOKEN_SECRET } from './vscode/sourceManager';
 import { registerErrors, type ErrorsFeature } from './vscode/errors/registerErrors';
+import { registerAgentLmTools } from './vscode/agentLmTools';
 
 /** What the extension exposes to its integration tests (and nothing else relies on it). */
 export interface SpanLensApi {
@@ -88,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     traceFindings,
     receiver,
     sources.registerProvider(receiver),
+    registerAgentLmTools(sources, codeIntel, config),
     registerTraceViewer(context, viewerDeps),
     vscode.languages.registerCodeActionsProvider(LINT_LANGUAGES, new LintCodeActionProvider(codeIntel), LintCodeActionProvider.metadata),
     vscode.commands.registerCommand(CommandId.SetUpTracing, (args?: SetUpTracingArgs) => setUpTracing(codeIntel, args)),

@@ -10,6 +10,7 @@ import { analyzeCommand } from './commands/analyze';
 import { lintCommand } from './commands/lint';
 import { fixCommand } from './commands/fix';
 import { errorsCommand } from './commands/errors';
+import { mcpCommand } from './commands/mcp';
 
 /** Every subcommand, in the order `spanlens --help` lists them. Each lives in src/cli/commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -24,4 +25,5 @@ export const commands: readonly CliCommand[] = [
   errorsCommand,
   lintCommand,
   fixCommand,
+  mcpCommand,
 ];

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -21,6 +22,8 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 
 const serviceName = process.env['OTEL_SERVICE_NAME'] ?? 'shop';
+/** The release every span carries as `service.version` (see lib/config.ts: SHOP_VERSION). */
+const serviceVersion = process.env['SHOP_VERSION'] ?? '1.0.0';
 
 /**
  * Counts the spans this process ended, by name. Tests compare these counts with what a receiver got: with
@@ -55,6 +58,7 @@ const exporter = chooseExporter();
 
 const sdk = new NodeSDK({
   serviceName,
+  resource: resourceFromAttributes({ 'service.version': serviceVersion }),
   spanProcessors: [new BatchSpanProcessor(exporter), counter],
   // Traces only: no metrics or logs are sent to the trace receiver.
   metricReaders: [],

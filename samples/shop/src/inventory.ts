@@ -1,7 +1,7 @@
 import { shutdownTelemetry } from './instrument'; // first: instruments http and express before they load
 import express from 'express';
 import { trace } from '@opentelemetry/api';
-import { CATALOG, PORTS } from './lib/config';
+import { CATALOG, PORTS, RESERVE_QUERY_MS } from './lib/config';
 import { serve } from './lib/serve';
 import { sleep } from './lib/sleep';
 
@@ -30,7 +30,7 @@ app.post('/reserve', async (req, res) => {
   const reserved = await tracer.startActiveSpan('inventory.reserve', async (span) => {
     try {
       span.setAttributes({ 'inventory.sku': sku, 'inventory.quantity': quantity });
-      await sleep(4); // one database round trip per reservation
+      await sleep(RESERVE_QUERY_MS); // one database round trip per reservation
       const left = (onHand.get(sku) ?? 0) - quantity;
       if (left < 0) return false;
       onHand.set(sku, left);

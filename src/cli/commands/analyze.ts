@@ -2,9 +2,9 @@ import { isFile, readTraceFile } from '../traceFiles';
 import type { CliCommand, CliIo } from '../io';
 import { UsageError } from '../io';
 import { parseArgs } from '../args';
-import type { Trace } from '../../core/model/trace';
-import type { TraceQuery, TraceSource } from '../../core/sources/traceSource';
-import { SpanLensError, isSpanLensError } from '../../core/errors';
+import type { TraceQuery } from '../../core/sources/traceSource';
+import { SpanLensError } from '../../core/errors';
+import { calleeEvidence, knownServices } from '../../core/analysis/analysisEvidence';
 import { parseTraceIdInput } from '../../core/model/traceIdInput';
 import { parseDurationUs } from '../../core/sources/duration';
 import { analyzeTrace } from '../../core/analysis/analyzeTrace';
@@ -97,41 +97,6 @@ export const analyzeCommand: CliCommand = {
     return 0;
   },
 };
-
-/**
- * The source's service list: services instrumented there count as known callees even when this trace holds none of
- * their spans. Best effort: the analysis still runs without it, except when the user cancelled.
- */
-async function knownServices(source: TraceSource, signal: AbortSignal): Promise<string[]> {
-  try {
-    return await source.services(signal);
-  } catch (e) {
-    if (signal.aborted || (isSpanLensError(e) && e.kind === 'cancelled')) throw e;
-    return [];
-  }
-}
-
-/** At most this many callee services are searched for evidence of possible propagation gaps. */
-const MAX_EVIDENCE_SERVICES = 5;
-
-/**
- * The callee services' own traces from the time of the calls that lack their span: if a callee started a new trace
- * then, the gap is confirmed. A search finds only traces holding the searched service, so these are fetched apart.
- * Best effort, like the service list.
- */
-async function calleeEvidence(source: TraceSource, windows: readonly { service: string; startUs: number; endUs: number }[], limit: number, signal: AbortSignal): Promise<Trace[]> {
-  const out: Trace[] = [];
-  for (const w of windows.slice(0, MAX_EVIDENCE_SERVICES)) {
-    try {
-      out.push(...(await source.search({ service: w.service, startUs: Math.floor(w.startUs), endUs: Math.ceil(w.endUs), limit }, signal)));
-    } catch (e) {
-      if (signal.aborted || (isSpanLensError(e) && e.kind === 'cancelled')) throw e;
-    }
-  }
-  return out;
-}
-
-
 
 function readQuery(flags: ReadonlyMap<string, string>, nowUs: number): TraceQuery {
   const service = flags.get('--service');

@@ -31,3 +31,11 @@ export const CATALOG: readonly { readonly sku: string; readonly name: string; re
   { sku: 'PIN-4', name: 'Baggage pin', priceCents: 400 },
   { sku: DISCONTINUED_SKU, name: 'Discontinued sampler', priceCents: 100 },
 ];
+
+/**
+ * The release of the shop the processes run as (`SHOP_VERSION`, default 1.0.0), recorded as `service.version`.
+ * Release 1.1.0 carries a regression for Span Lens to find: its inventory reservation query lost an index and takes
+ * 60 ms instead of 4 (far more than a busy machine's noise, so the tests that look for it are deterministic).
+ */
+export const SHOP_VERSION = process.env['SHOP_VERSION'] ?? '1.0.0';
+export const RESERVE_QUERY_MS = SHOP_VERSION === '1.1.0' ? 60 : 4;
