@@ -50,6 +50,8 @@ async function runShopOnce(options: ShopExport): Promise<ShopRun> {
   const countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-counts-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The real-backend suites compare what the Node services' SDK sent (and switch its exporter by environment).
+    SHOP_LANGUAGES: 'node',
     OTEL_BSP_SCHEDULE_DELAY: '300',
     SHOP_SPAN_COUNTS_DIR: countsDir,
     ...(options.resource ? { OTEL_RESOURCE_ATTRIBUTES: Object.entries(options.resource).map(([k, v]) => `${k}=${v}`).join(',') } : {}),

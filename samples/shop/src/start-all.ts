@@ -36,6 +36,11 @@ const STOP_ORDER = ['gateway', 'payments', 'recommendations', 'orders', 'fulfilm
 /** START_ORDER plus the services in other languages whose toolchain is here, each before the gateway; says which it skipped. */
 function startOrder(): ServiceSpec[] {
   const order = [...START_ORDER];
+  // SHOP_LANGUAGES=node runs the Node services only (tests whose exporter settings only the Node SDK reads).
+  if (process.env['SHOP_LANGUAGES'] === 'node') {
+    console.log('start-all: skipping pricing (Go), payments (Java) and recommendations (Python): SHOP_LANGUAGES=node');
+    return order;
+  }
   // The Go pricing service is a native binary beside this file (scripts/samples/go.mjs builds it when Go is there).
   const pricing = path.join(__dirname, process.platform === 'win32' ? 'pricing.exe' : 'pricing');
   if (!fs.existsSync(pricing)) console.log('start-all: skipping pricing (Go): not built (install Go, then npm run build:sample)');
