@@ -1,6 +1,7 @@
 // Splits a span-name expression (template literal or `+` concatenation) into fixed text and run-time values, and
 // rebuilds a low-cardinality name with the values moved to attributes.
 import { ts } from 'ts-morph';
+import { attributeKeyForNames, lowCardinalityNameOf, type SpanNamePart } from './neutral/spanNameText';
 
 export type NamePart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: ts.Expression };
 
@@ -53,15 +54,6 @@ export function nameParts(e: ts.Expression, constants: ReadonlyMap<string, strin
   return parts;
 }
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w !== '')
-    .map((w) => w.toLowerCase());
-}
-
 /** The identifiers naming a value: `user.id` → ['user', 'id'], `req.params.orderId` → ['params', 'orderId']. */
 function nameChain(e: ts.Expression): string[] {
   const u = unwrap(e);
@@ -75,11 +67,7 @@ function nameChain(e: ts.Expression): string[] {
 
 /** An attribute key for a value: `userId` → `user.id`; a bare `id` after "get user " → `user.id`. */
 export function attributeKeyFor(e: ts.Expression, textBefore: string): string {
-  const chain = nameChain(e).flatMap(words);
-  if (chain.length >= 2) return chain.slice(-3).join('.');
-  const lastWord = words(textBefore).pop();
-  if (chain.length === 1) return lastWord && lastWord !== chain[0] ? `${lastWord}.${chain[0]}` : `app.${chain[0]}`;
-  return lastWord ? `${lastWord}.value` : 'app.value';
+  return attributeKeyForNames(nameChain(e), textBefore);
 }
 
 export interface LowCardinalityName {
@@ -87,36 +75,9 @@ export interface LowCardinalityName {
   readonly attributes: ReadonlyArray<{ readonly key: string; readonly expr: ts.Expression }>;
 }
 
-/**
- * The fixed text with the run-time parts taken out (a part that fills a whole path segment becomes `{key}`, as in
- * route templates); `keep(expr)` false drops a part without making it an attribute (secrets).
- */
+/** lowCardinalityNameOf (neutral/spanNameText.ts) over a TS name expression's parts. */
 export function lowCardinalityName(parts: readonly NamePart[], keep: (e: ts.Expression) => boolean = () => true): LowCardinalityName {
-  let name = '';
-  const attributes: Array<{ key: string; expr: ts.Expression }> = [];
-  const used = new Set<string>();
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    if (p.kind === 'text') {
-      name += p.text;
-      continue;
-    }
-    let key = attributeKeyFor(p.expr, name);
-    for (let n = 2; used.has(key); n++) key = `${attributeKeyFor(p.expr, name)}_${n}`;
-    const next = parts[i + 1];
-    const fillsSegment = name.endsWith('/') && (!next || next.kind !== 'text' || /^([/?#]|$)/.test(next.text));
-    if (!keep(p.expr)) {
-      if (fillsSegment) name += '{redacted}';
-      continue;
-    }
-    used.add(key);
-    attributes.push({ key, expr: p.expr });
-    if (fillsSegment) name += `{${key.split('.').pop()}}`;
-  }
-  name = name
-    .replace(/\s+/g, ' ')
-    .replace(/[\s:#,.\-_=]+$/g, '')
-    .replace(/^[\s:#,.\-_=]+/g, '')
-    .trim();
-  return { name, attributes };
+  const neutral: Array<SpanNamePart<ts.Expression>> = parts.map((p) => (p.kind === 'text' ? p : { kind: 'value', names: nameChain(p.expr), ref: p.expr }));
+  const low = lowCardinalityNameOf(neutral, (p) => keep(p.ref));
+  return { name: low.name, attributes: low.attributes.map((a) => ({ key: a.key, expr: a.ref })) };
 }

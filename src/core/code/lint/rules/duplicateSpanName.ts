@@ -7,6 +7,7 @@ import type { OffsetEdit } from '../../fixes/textEdits';
 import type { InternalFix, RawFinding, Rule, RuleContext } from '../ruleTypes';
 import type { SpanStartSite } from '../spanSites';
 import { stringConstants } from '../spanNameParts';
+import { duplicateSpanNameMessage, namedPlaces, renameSpanTitle } from '../neutral/findingText';
 
 /** A span start with a name fixed in the source. */
 export interface NamedSpanStart {
@@ -57,20 +58,10 @@ export function renameSpanFix(rc: RuleContext, site: SpanStartSite, taken: Reado
   if (!fn) return undefined;
   const newName = spanNameFor(fn, rc.ctx.fileName, { spanNameTemplate: rc.options.spanNameTemplate });
   if (taken.has(newName)) return undefined;
-  return { id: 'rename-span', title: `Rename the span to '${newName}'`, kind: 'quickfix', safe: false, edits: () => renameSpanEdits(rc, site, taken) };
+  return { id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => renameSpanEdits(rc, site, taken) };
 }
 
-/** How many other places a message names before it says "and N more" (a generated file can hold thousands). */
-export const namedPlaces = 5;
-
-/**
- * `a, b, c, d, e and 12 more`: the first few of `total` places, so N duplicates give N short messages rather than N
- * messages naming N places each.
- */
-export function listPlaces(places: readonly string[], total = places.length): string {
-  if (total <= namedPlaces) return places.slice(0, namedPlaces).join(', ');
-  return `${places.slice(0, namedPlaces).join(', ')} and ${total - namedPlaces} more`;
-}
+export { listPlaces, namedPlaces } from '../neutral/findingText';
 
 export const duplicateSpanName: Rule = (rc) => {
   const sf = rc.ctx.sourceFile;
@@ -100,7 +91,7 @@ export const duplicateSpanName: Rule = (rc) => {
         rule: 'duplicate-span-name',
         start: s.site.name!.getStart(sf),
         end: s.site.name!.end,
-        message: `Span name '${name}' is also used by ${listPlaces(others.map((o) => `${o.ownerName} (line ${o.line})`), otherCount)}: different operations under one name are merged in Jaeger. Give each function its own span name.`,
+        message: duplicateSpanNameMessage(name, others.map((o) => `${o.ownerName} (line ${o.line})`), otherCount),
         fixes: fix ? [fix] : [],
       });
     }

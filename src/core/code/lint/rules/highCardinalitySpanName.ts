@@ -8,6 +8,7 @@ import type { RawFinding, Rule } from '../ruleTypes';
 import { findProperty, type SpanStartSite } from '../spanSites';
 import { lowCardinalityName, nameParts, stringConstants } from '../spanNameParts';
 import { isSensitiveValueExpression } from '../sensitiveData';
+import { highCardinalityMessage, moveToAttributeTitle } from '../neutral/findingText';
 
 function valueText(ctx: SourceContext, e: ts.Expression): string {
   let u = e;
@@ -80,16 +81,12 @@ export const highCardinalitySpanName: Rule = (rc) => {
       rule: 'high-cardinality-span-name',
       start: site.name.getStart(sf),
       end: site.name.end,
-      message:
-        `Span name built from run-time values (${values.join(', ')}): every distinct value becomes a separate operation in Jaeger. ` +
-        (suggestion
-          ? `Use a fixed name such as '${suggestion.name}' and record the values as attributes${suggestion.attributes.length > 0 ? ` (${suggestion.attributes.map((a) => a.key).join(', ')})` : ''}.`
-          : 'Use a fixed name and record the values as attributes.'),
+      message: highCardinalityMessage(values, suggestion ? { name: suggestion.name, keys: suggestion.attributes.map((a) => a.key) } : undefined),
       fixes: suggestion
         ? [
             {
               id: 'move-to-attribute',
-              title: `Name the span '${suggestion.name}' and move ${values.length === 1 ? 'the value' : 'the values'} to attributes`,
+              title: moveToAttributeTitle(suggestion.name, values.length),
               kind: 'quickfix',
               safe: true,
               edits: () =>

@@ -6,11 +6,12 @@ import { tsTemplateText } from '../../codegen/typescript';
 import { quoted, type SourceContext } from '../../fixes/sourceContext';
 import type { OffsetEdit } from '../../fixes/textEdits';
 import type { InternalFix, RawFinding, Rule } from '../ruleTypes';
-import { sensitiveExpressionKind, sensitiveKeyKind, sensitiveValueKind } from '../sensitiveData';
+import { type SensitiveKind, sensitiveExpressionKind, sensitiveKeyKind, sensitiveValueKind } from '../sensitiveData';
+import { redactAttributeTitle, redactedValue, redactSpanNameTitle, removeAttributeTitle, sensitiveAttributeMessage, sensitiveSpanNameMessage } from '../neutral/findingText';
 import type { AttributeSite } from '../spanSites';
 import { type NamePart, nameParts, stringConstants } from '../spanNameParts';
 
-export const redactedValue = '[REDACTED]';
+export { redactedValue } from '../neutral/findingText';
 
 function removeAttributeEdits(ctx: SourceContext, site: AttributeSite): OffsetEdit[] | undefined {
   if (site.holder.kind === 'property') {
@@ -67,16 +68,14 @@ export const sensitiveAttribute: Rule = (rc) => {
     const start = site.keyNode.getStart(sf);
     const end = site.holder.kind === 'call' ? site.holder.call.end : site.holder.property.end;
     const fixes: InternalFix[] = [
-      { id: 'remove-attribute', title: `Remove attribute '${site.key}'`, kind: 'quickfix', safe: true, edits: () => removeAttributeEdits(ctx, site) },
-      { id: 'redact-attribute', title: `Replace the value of '${site.key}' with '${redactedValue}'`, kind: 'quickfix', safe: false, edits: () => redactAttributeEdits(ctx, site) },
+      { id: 'remove-attribute', title: removeAttributeTitle(site.key), kind: 'quickfix', safe: true, edits: () => removeAttributeEdits(ctx, site) },
+      { id: 'redact-attribute', title: redactAttributeTitle(site.key), kind: 'quickfix', safe: false, edits: () => redactAttributeEdits(ctx, site) },
     ];
     out.push({
       rule: 'sensitive-attribute',
       start,
       end,
-      message: byKey
-        ? `Attribute '${site.key}' looks like a ${kind}: secrets and personal data must not be sent to the trace backend. Remove it or redact the value.`
-        : `The value of attribute '${site.key}' looks like a ${kind}: secrets and personal data must not be sent to the trace backend. Remove it or redact the value.`,
+      message: sensitiveAttributeMessage(site.key, kind, byKey ? 'key' : 'value'),
       fixes,
     });
   }
@@ -104,8 +103,8 @@ export const sensitiveAttribute: Rule = (rc) => {
       rule: 'sensitive-attribute',
       start: name.getStart(sf),
       end: name.end,
-      message: `The span name contains a ${kind}: span names are shown and indexed everywhere. Keep secrets and personal data out of them.`,
-      fixes: fix ? [{ id: 'redact-span-name', title: 'Remove the sensitive value from the span name', kind: 'quickfix', safe: true, edits: fix }] : [],
+      message: sensitiveSpanNameMessage(kind as SensitiveKind),
+      fixes: fix ? [{ id: 'redact-span-name', title: redactSpanNameTitle, kind: 'quickfix', safe: true, edits: fix }] : [],
     });
   }
   return out;
