@@ -11,7 +11,7 @@ import type { TraceSummary } from '../../../src/core/sources/traceSource';
 import { formatDuration } from '../../../src/shared/viewModelLayout';
 import { quantile, rawV1Spans, rawV3Durations, rawV3Trace, realJaeger, startApiView, type RawSpan } from '../../support/realBackends';
 import { runShop, shopDir } from '../../support/sampleShop';
-import { input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { click, input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
@@ -176,8 +176,9 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
     await takeScreenshot('real-jaeger-viewer');
     await vscode.commands.executeCommand('workbench.view.extension.spanlens');
     const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
-    await waitFor(async () => (await rows()).some((t) => t.includes('fulfilment')), 'the Traces view lists the shop services');
-    await waitFor(async () => (await rows()).some((t) => t.includes('gateway: POST /checkout')), 'the Traces view lists the recent results');
+    await waitForRow(rows, 'gateway: POST /checkout', 'the Traces view lists the recent results');
+    await collapseRecentResults();
+    await waitForRow(rows, 'fulfilment', 'the Traces view lists the shop services');
   });
 
   /** Points Span Lens at `url` (the real Jaeger or a view of it) and waits until it is connected there. */
@@ -275,7 +276,26 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
       await vscode.commands.executeCommand('spanlens.refreshTracesView');
       await vscode.commands.executeCommand('workbench.view.extension.spanlens');
       const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
-      await waitFor(async () => (await rows()).some((t) => t.includes('inventory')), 'the Traces view lists the shop services over v1');
+      await collapseRecentResults();
+      await waitForRow(rows, 'inventory', 'the Traces view lists the shop services over v1');
     });
   });
 });
+
+/**
+ * Collapses "Recent results" as a user would, by clicking it: a search's results fill the pane, and the list draws only
+ * the rows in sight, so the services below are not in the page until they scroll into view. Already collapsed: no-op.
+ */
+async function collapseRecentResults(): Promise<void> {
+  await click('.pane-body .monaco-list-row[aria-expanded="true"]:has-text("Recent results")');
+}
+
+/** Waits for a row containing `text`; on a timeout, says which rows were there and keeps a screenshot. */
+async function waitForRow(rows: () => Promise<string[]>, text: string, what: string): Promise<void> {
+  try {
+    await waitFor(async () => (await rows()).some((t) => t.includes(text)), what);
+  } catch (error) {
+    await takeScreenshot(`real-jaeger-missing-${text.replace(/[^a-z0-9]+/gi, '-')}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; rows shown: ${JSON.stringify(await rows())}`);
+  }
+}

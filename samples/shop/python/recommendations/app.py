@@ -7,6 +7,7 @@ a slow digest for the report (recommendations.digest, 150-250 ms: the service's 
 Port: RECOMMENDATIONS_PORT, else SHOP_BASE_PORT + 8 (SHOP_BASE_PORT defaults to 7070). Listens on 127.0.0.1 only.
 Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318) as OTLP/HTTP protobuf.
 """
+import json
 import os
 import random
 import signal
@@ -18,13 +19,45 @@ from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import StatusCode
 from werkzeug.serving import make_server
 
+
+
+class SpanRecorder(SpanProcessor):
+    """Keeps every sampled span this process ended, for tests that compare the figures Span Lens shows with what
+    the SDK produced: with SHOP_SPAN_COUNTS_DIR set, <dir>/<service>.json gets the counts by name (the file the Node
+    and Go services write too) and the spans themselves (end minus start in Unix nanoseconds, as OTLP carries them),
+    when the provider shuts down."""
+
+    def __init__(self, service):
+        self.service = service
+        self.spans = []
+
+    def on_end(self, span):
+        if os.environ.get("SHOP_SPAN_COUNTS_DIR") and span.context.trace_flags.sampled:
+            error = span.status.status_code == StatusCode.ERROR
+            self.spans.append({"name": span.name, "durationNs": span.end_time - span.start_time, "error": error})
+
+    def shutdown(self):
+        folder = os.environ.get("SHOP_SPAN_COUNTS_DIR")
+        if not folder:
+            return
+        counts = {}
+        for s in self.spans:
+            counts[s["name"]] = counts.get(s["name"], 0) + 1
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, self.service + ".json"), "w", encoding="utf-8") as out:
+            json.dump({"service": self.service, "counts": counts, "spans": self.spans}, out, indent=2)
+
+
 # OTEL_SERVICE_NAME (set by start-all) names the service; Resource.create reads it.
-provider = TracerProvider(resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", "recommendations")}))
+SERVICE = os.environ.get("OTEL_SERVICE_NAME", "recommendations")
+provider = TracerProvider(resource=Resource.create({"service.name": SERVICE}))
 provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=500))
+provider.add_span_processor(SpanRecorder(SERVICE))
 trace.set_tracer_provider(provider)
 tracer = trace.get_tracer("shop.recommendations", "1.0.0")
 
