@@ -4,48 +4,18 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { Span } from '../../../src/core/model/trace';
 import { repoRoot } from '../../support/fixtures';
+import { errorText, figuresText, freePort } from '../support/lensFigures';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
 const paymentsDir = (): string => path.join(repoRoot(), 'samples', 'shop', 'java', 'payments');
 const AUTHORIZATIONS = 40;
 const SETTLEMENTS = 6;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Linear interpolation between closest ranks (rank = q·(n−1)), written here again on purpose. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = q * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
-/** The lens's display rules for milliseconds. */
-function ms(value: number): string {
-  if (value < 1) return `${Number(value.toFixed(2))} ms`;
-  if (value < 1000) return `${Number(value.toFixed(value < 10 ? 1 : 0))} ms`;
-  if (value < 60_000) return `${Number((value / 1000).toFixed(2))} s`;
-  return `${Number((value / 60_000).toFixed(1))} min`;
-}
-
-function errorText(errors: number, calls: number): string {
-  const rate = errors / calls;
-  return rate === 0 ? '0% errors' : rate * 100 < 0.1 ? '<0.1% errors' : `${Number((rate * 100).toFixed(rate * 100 < 10 ? 1 : 0))}% errors`;
-}
 
 interface PrintedSpan {
   readonly name: string;
@@ -175,7 +145,7 @@ describe('Java sample under the Java agent → built-in receiver → lenses', fu
       const spans = printed.filter((s) => names.test(s.name));
       assert.ok(spans.length > 0, `the agent printed spans for ${names}`);
       const durations = spans.map((s) => s.durationMs);
-      const title = `p50 ${ms(quantile(durations, 0.5))} · p95 ${ms(quantile(durations, 0.95))} · p99 ${ms(quantile(durations, 0.99))} · ${spans.length} call${spans.length === 1 ? '' : 's'}`;
+      const title = figuresText(durations);
       let titles: string[] = [];
       await waitFor(async () => {
         titles = await lensTitles(file);
