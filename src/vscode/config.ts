@@ -76,3 +76,8 @@ export class ConfigWatcher implements vscode.Disposable {
 function redact(config: SpanLensConfig): unknown {
   return { ...config, jaegerUrl: displayUrl(config.jaegerUrl), jaegerHeaders: Object.keys(config.jaegerHeaders) };
 }
+
+/** Whether `spanlens.source` names a trace file (a fixed recording: "all time", not the lookback window). */
+export function isTraceFileSource(source: string): boolean {
+  return source !== 'jaeger' && source !== 'builtin' && !/^https?:\/\//i.test(source.trim());
+}

@@ -8,7 +8,9 @@ import { displayUrl } from '../core/text/displayUrl';
 export type SelectSourceArgs =
   | { readonly kind: 'jaeger'; readonly url?: string }
   | { readonly kind: 'builtin' }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  /** A Jaeger or Zipkin server's URL as the source itself (e.g. Zipkin at http://localhost:9411). */
+  | { readonly kind: 'url'; readonly url: string };
 
 export function registerSourceCommands(sources: SourceManager, log: vscode.LogOutputChannel, secrets: vscode.SecretStorage): vscode.Disposable[] {
   return [
@@ -71,16 +73,26 @@ async function selectTraceSource(args?: SelectSourceArgs): Promise<void> {
     case 'file':
       await config.update('source', choice.path, target);
       return;
+    case 'url': {
+      const url = choice.url.trim();
+      if (!/^https?:\/\/[^\s]+$/i.test(url)) {
+        void vscode.window.showErrorMessage(`Span Lens: "${displayUrl(url)}" is not an http(s) URL. Enter the Zipkin URL, e.g. http://localhost:9411.`);
+        return;
+      }
+      await config.update('source', url.replace(/\/+$/, ''), target);
+      return;
+    }
   }
 }
 
 async function askForSource(): Promise<SelectSourceArgs | undefined> {
   const current = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>('jaeger.url', 'http://localhost:16686');
-  type SourceItem = vscode.QuickPickItem & { readonly choice: 'jaeger' | 'jaeger-url' | 'file' | 'builtin' };
+  type SourceItem = vscode.QuickPickItem & { readonly choice: 'jaeger' | 'jaeger-url' | 'zipkin' | 'file' | 'builtin' };
   const pick = await vscode.window.showQuickPick<SourceItem>(
     [
       { label: '$(server) Jaeger', description: displayUrl(current), choice: 'jaeger' as const },
       { label: '$(edit) Jaeger at another URL…', choice: 'jaeger-url' as const },
+      { label: '$(server) Zipkin…', description: 'the Zipkin server URL, e.g. http://localhost:9411', choice: 'zipkin' as const },
       { label: '$(file) Trace file…', description: 'Jaeger JSON, OTLP JSON or Zipkin JSON', choice: 'file' as const },
       { label: '$(radio-tower) Built-in OTLP receiver', description: 'no Jaeger needed: point your app at http://localhost:4318', choice: 'builtin' as const },
     ],
@@ -96,6 +108,14 @@ async function askForSource(): Promise<SelectSourceArgs | undefined> {
       validateInput: (v) => (/^https?:\/\/[^\s]+$/i.test(v.trim()) ? undefined : 'An http:// or https:// URL, e.g. http://localhost:16686'),
     });
     return url === undefined ? undefined : { kind: 'jaeger', url };
+  }
+  if (pick.choice === 'zipkin') {
+    const url = await vscode.window.showInputBox({
+      title: 'Zipkin URL',
+      value: 'http://localhost:9411',
+      validateInput: (v) => (/^https?:\/\/[^\s]+$/i.test(v.trim()) ? undefined : 'An http:// or https:// URL, e.g. http://localhost:9411'),
+    });
+    return url === undefined ? undefined : { kind: 'url', url };
   }
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Trace files': ['json', 'jsonl', 'ndjson'] } });
   const file = files?.[0];

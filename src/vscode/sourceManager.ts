@@ -92,11 +92,13 @@ export class SourceManager implements vscode.Disposable {
   /** Checks reachability now and updates the state. Never rejects. */
   async checkHealth(): Promise<SourceState> {
     const generation = ++this.checkGeneration;
-    const description = describeSpec(this.config.current);
+    let description = describeSpec(this.config.current);
     let health: SourceHealth;
     try {
       const source = await this.source();
       health = await source.health(AbortSignal.timeout(this.config.current.requestTimeoutMs));
+      // A URL is Jaeger or Zipkin, learned from its answers: once it answered as Zipkin, say so.
+      if (health.reachable && source.description.startsWith('Zipkin ')) description = source.description;
     } catch (e) {
       health = { reachable: false, detail: describeError(e) };
     }
@@ -207,12 +209,19 @@ export class SourceManager implements vscode.Disposable {
 export function describeSpec(config: SpanLensConfig): string {
   if (config.source === 'jaeger') return `Jaeger ${displayUrl(config.jaegerUrl)}`;
   if (config.source === 'builtin') return 'built-in OTLP receiver';
+  if (/^https?:\/\//i.test(config.source)) return `${looksLikeZipkinUrl(config.source) ? 'Zipkin' : 'trace server'} ${displayUrl(config.source)}`;
   return `file ${escapeControlChars(config.source)}`;
 }
 
 /** A relative trace-file path in settings is relative to the first workspace folder. */
 function resolveWorkspacePath(path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
   if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path)) return path;
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, path).fsPath : path;
+}
+
+/** Zipkin's port or UI/API path: named so before the first answer says which server it is. */
+function looksLikeZipkinUrl(url: string): boolean {
+  return /^https?:\/\/[^/]*:9411(\/|$)|\/zipkin\/?$|\/api\/v2\/?$/i.test(url.trim());
 }

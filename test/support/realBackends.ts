@@ -193,3 +193,35 @@ export async function rawV3Trace(jaegerUrl: string, traceId: string): Promise<Ra
     );
   });
 }
+
+export interface RawZipkinSpan {
+  readonly traceId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly service: string;
+  readonly timestamp: number;
+  readonly duration: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Every span of `service`'s traces in the last hour, straight from Zipkin's JSON (each span once). */
+export async function rawZipkinSpans(zipkin: string, service: string): Promise<RawZipkinSpan[]> {
+  const params = new URLSearchParams({ serviceName: service, limit: '100000', lookback: '3600000', endTs: String(Date.now() + 60_000) });
+  const traces = (await (await fetch(`${zipkin}/api/v2/traces?${params}`)).json()) as Array<Array<Record<string, unknown>>>;
+  const byId = new Map<string, RawZipkinSpan>();
+  for (const trace of traces) {
+    for (const s of trace) {
+      const span: RawZipkinSpan = {
+        traceId: String(s['traceId']).padStart(32, '0'),
+        id: String(s['id']),
+        name: String(s['name'] ?? ''),
+        service: String((s['localEndpoint'] as { serviceName?: string } | undefined)?.serviceName ?? ''),
+        timestamp: Number(s['timestamp']),
+        duration: Number(s['duration'] ?? 0),
+        tags: (s['tags'] as Record<string, string> | undefined) ?? {},
+      };
+      byId.set(`${span.traceId}/${span.id}/${String(s['kind'])}`, span);
+    }
+  }
+  return [...byId.values()];
+}

@@ -7,7 +7,8 @@ import { resolveOptions, type TraceAnalysis } from '../analysis/analysisTypes';
 import { analyzeTree } from '../analysis/analyzeTrace';
 import { buildCallContext } from '../analysis/propagation';
 import { buildSpanTree, type SpanTree } from '../analysis/spanTree';
-import { JaegerSource } from '../sources/jaeger/jaegerSource';
+import type { TraceSource } from '../sources/traceSource';
+import { openHttpTraceSource } from '../sources/openSource';
 import { FileTraceSource } from '../sources/fileSource';
 import type { AnalysisPayload, TracePayload } from '../../shared/viewModelPayload';
 import { buildTracePayload, type PayloadAnalysisInput } from './tracePayload';
@@ -52,7 +53,8 @@ export interface JobResult {
 export class ViewerWorkerJobs {
   private readonly entries = new Map<number, Entry>();
   private readonly posted = new Map<number, Span[]>();
-  private readonly jaegerSources = new Map<string, JaegerSource>();
+  /** Jaeger or Zipkin servers by request options (the kind 'jaeger' request covers both: see openHttpTraceSource). */
+  private readonly jaegerSources = new Map<string, TraceSource>();
 
   /** Collects a slice of an in-memory trace sent by the host. */
   addSpans(id: number, spans: readonly Span[]): void {
@@ -150,7 +152,7 @@ export class ViewerWorkerJobs {
     const key = JSON.stringify(request.options);
     let source = this.jaegerSources.get(key);
     if (!source) {
-      source = new JaegerSource(request.options);
+      source = openHttpTraceSource(request.options);
       this.jaegerSources.set(key, source);
       // Keep the few most recent: a source remembers which endpoints its server has.
       const oldest = this.jaegerSources.keys().next().value;

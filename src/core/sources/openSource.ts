@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import type { TraceSource } from './traceSource';
 import { SpanLensError } from '../errors';
 import { FileTraceSource } from './fileSource';
-import { JaegerSource } from './jaeger/jaegerSource';
+import { JaegerSource, type JaegerSourceOptions } from './jaeger/jaegerSource';
+import { ZipkinSource, pathSaysZipkin } from './zipkin/zipkinSource';
+import { DetectedHttpSource } from './detectedHttpSource';
 
 export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
 
@@ -24,21 +26,13 @@ export function defaultSourceSpec(env: Readonly<Record<string, string | undefine
 }
 
 /**
- * Opens a trace source from what a user typed: an http(s) URL is a Jaeger query service, an existing file a trace
+ * Opens a trace source from what a user typed: an http(s) URL is a Jaeger query service or a Zipkin server (told
+ * apart by their APIs, see DetectedHttpSource), an existing file a trace
  * file (Jaeger JSON, OTLP JSON or Zipkin JSON). Anything else is a 'bad-input' error that says which was expected.
  */
 export function openTraceSource(spec: string, options: OpenSourceOptions): TraceSource {
   const text = spec.trim();
-  if (/^https?:\/\//i.test(text)) {
-    return new JaegerSource({
-      baseUrl: text,
-      timeoutMs: options.timeoutMs,
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.bearerToken ? { bearerToken: options.bearerToken } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-      ...(options.allowInsecureTls !== undefined ? { allowInsecureTls: options.allowInsecureTls } : {}),
-    });
-  }
+  if (/^https?:\/\//i.test(text)) return openHttpSource(text, options);
   if (text === '') throw new SpanLensError('bad-input', 'No trace source given: use a Jaeger URL such as http://localhost:16686 or the path of a trace file.');
   const file = path.resolve(options.cwd ?? process.cwd(), text);
   let stat: fs.Stats;
@@ -56,4 +50,33 @@ export function openTraceSource(spec: string, options: OpenSourceOptions): Trace
     throw new SpanLensError('bad-input', `"${spec}" is a directory, not a trace file. Give the path of a Jaeger, OTLP or Zipkin JSON file.`, { file });
   }
   return new FileTraceSource({ paths: [file] });
+}
+
+function openHttpSource(url: string, options: OpenSourceOptions): TraceSource {
+  return openHttpTraceSource({
+    baseUrl: url,
+    timeoutMs: options.timeoutMs,
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.bearerToken ? { bearerToken: options.bearerToken } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(options.allowInsecureTls !== undefined ? { allowInsecureTls: options.allowInsecureTls } : {}),
+  });
+}
+
+/** Zipkin when the URL's path says so (`/zipkin`, `/api/v2`), else whichever of Jaeger and Zipkin its API shows. */
+export function openHttpTraceSource(http: JaegerSourceOptions): TraceSource {
+  const url = http.baseUrl;
+  if (pathSaysZipkin(url)) return new ZipkinSource(http);
+  const jaeger = new JaegerSource(http);
+  const zipkin = new ZipkinSource(http);
+  // 9411 is Zipkin's port (Jaeger's Zipkin *receiver* listens there too, but that is no query API).
+  return portOf(url) === '9411' ? new DetectedHttpSource(zipkin, jaeger) : new DetectedHttpSource(jaeger, zipkin);
+}
+
+function portOf(url: string): string {
+  try {
+    return new URL(url).port;
+  } catch {
+    return '';
+  }
 }

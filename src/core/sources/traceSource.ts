@@ -1,3 +1,4 @@
+import type { SpanLensErrorKind } from '../errors';
 import type { Trace } from '../model/trace';
 
 /** A search for traces. Times are Unix microseconds. */
@@ -55,6 +56,8 @@ export interface SourceHealth {
   readonly reachable: boolean;
   /** What to show a user: "connected to Jaeger 2.x at …" or why not. */
   readonly detail: string;
+  /** Why it is not reachable, when a SpanLensError said so (lets a caller tell "down" from "not this kind of server"). */
+  readonly failure?: { readonly kind: SpanLensErrorKind; readonly status?: number };
 }
 
 /**
@@ -64,6 +67,8 @@ export interface SourceHealth {
 export interface TraceSource {
   /** Short text for the status bar and logs, e.g. "Jaeger http://localhost:16686". */
   readonly description: string;
+  /** True when the server stores names lowercased (Zipkin): compare service and span names without case. */
+  readonly foldsNameCase?: boolean;
   services(signal?: AbortSignal): Promise<string[]>;
   operations(service: string, signal?: AbortSignal): Promise<OperationInfo[]>;
   /** Full traces matching the query. */

@@ -244,8 +244,13 @@ export class LatencyProvider {
       (s) => this.limited(async () => (await this.source.operations(service, s)).map((o) => o.name), s),
       signal,
     );
-    const names = [...new Set(all.value)].filter((n) => spanNameMatches(matcher, n)).sort();
+    const names = [...new Set(all.value)].filter((n) => spanNameMatches(matcher, n, this.source.foldsNameCase === true)).sort();
     return names.slice(0, this.maxOperations);
+  }
+
+  /** Names as the source stores them: Zipkin lowercases service and span names, so the code's spelling matches any case. */
+  private sameName(stored: string, wanted: string): boolean {
+    return stored === wanted || (this.source.foldsNameCase === true && stored.toLowerCase() === wanted.toLowerCase());
   }
 
   private async fetchSample(service: string, operation: string, window: Window, signal: AbortSignal): Promise<OperationSample> {
@@ -260,7 +265,7 @@ export class LatencyProvider {
     let last = -Infinity;
     for (const trace of traces) {
       for (const span of trace.spans) {
-        if (span.name !== operation || span.service !== service) continue;
+        if (!this.sameName(span.name, operation) || !this.sameName(span.service, service)) continue;
         if (span.startTimeUs < window.startUs || span.startTimeUs > window.endUs) continue;
         const id = `${span.traceId}:${span.spanId}`;
         if (seen.has(id)) continue;

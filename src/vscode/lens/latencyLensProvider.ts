@@ -8,7 +8,7 @@ import { linesWithSeveralSpans } from '../../core/code/instrumented/lensOrder';
 import { OperationIndex } from '../../core/stats/serviceReporting';
 import { parseDurationUs } from '../../core/sources/duration';
 import type { CodeIntelClient } from '../codeIntelClient';
-import type { ConfigWatcher } from '../config';
+import { isTraceFileSource, type ConfigWatcher } from '../config';
 import type { SourceManager } from '../sourceManager';
 import { signalFromToken } from '../cancellation';
 import type { ServiceResolver } from './serviceResolver';
@@ -280,7 +280,7 @@ export class LatencyLensProvider implements vscode.CodeLensProvider<LatencyLens>
     const source = await this.sources.source();
     const lookbackUs = parseDurationUs(this.config.current.lookback) ?? 3_600_000_000;
     // A trace file is a fixed recording: its figures are "all time", not the last hour.
-    const lookbackMs = this.config.current.source !== 'jaeger' && this.config.current.source !== 'builtin' ? Infinity : lookbackUs / 1000;
+    const lookbackMs = isTraceFileSource(this.config.current.source) ? Infinity : lookbackUs / 1000;
     const key = [source, lookbackMs];
     if (!this.latency || !sameKey(this.latencyFor, key)) {
       this.latency = new LatencyProvider(source, { lookbackMs });

@@ -3,7 +3,7 @@ import type { SourceManager } from '../sourceManager';
 import type { TracePresenter } from '../tracePresenter';
 import type { TraceSummary } from '../../core/sources/traceSource';
 import { parseDurationUs } from '../../core/sources/duration';
-import type { ConfigWatcher } from '../config';
+import { isTraceFileSource, type ConfigWatcher } from '../config';
 import { signalFromToken } from '../cancellation';
 import { describeSummary } from '../search/summaryFormat';
 import { openTraceWithProgress } from '../openTrace';
@@ -22,7 +22,7 @@ export async function findOperationTraces(
   const source = await sources.source();
   const endUs = Date.now() * 1000;
   const lookbackUs = parseDurationUs(config.current.lookback) ?? 3_600_000_000;
-  const isFile = config.current.source !== 'jaeger' && config.current.source !== 'builtin';
+  const isFile = isTraceFileSource(config.current.source);
   const base = { service: args.service, startUs: isFile ? 0 : endUs - lookbackUs, endUs, limit: 200 };
   const signal = signalFromToken(token, config.current.requestTimeoutMs * 3);
   const all: TraceSummary[] = [];

@@ -14,11 +14,13 @@ export async function viewerTraceRequest(
   jaegerToken: () => PromiseLike<string | undefined>,
 ): Promise<TraceRequest | undefined> {
   if (source?.startsWith('file ')) return { kind: 'file', traceId, path: source.slice(5) };
-  if (config.source !== 'jaeger' || !/^https?:\/\//i.test(config.jaegerUrl.trim())) return undefined;
+  // A Jaeger or Zipkin URL, from `spanlens.jaeger.url` or given as the source itself.
+  const url = config.source === 'jaeger' ? config.jaegerUrl.trim() : config.source.trim();
+  if (!/^https?:\/\//i.test(url)) return undefined;
   const token = await jaegerToken();
   return {
     kind: 'jaeger',
     traceId,
-    options: { baseUrl: config.jaegerUrl.trim(), timeoutMs: config.requestTimeoutMs, headers: config.jaegerHeaders, ...(token ? { bearerToken: token } : {}) },
+    options: { baseUrl: url, timeoutMs: config.requestTimeoutMs, headers: config.jaegerHeaders, ...(token ? { bearerToken: token } : {}) },
   };
 }

@@ -11,59 +11,11 @@ import type { TraceSummary } from '../../../src/core/sources/traceSource';
 import { formatDuration } from '../../../src/shared/viewModelLayout';
 import { quantile, rawV1Spans, rawV3Durations, rawV3Trace, realJaeger, startApiView, type RawSpan } from '../../support/realBackends';
 import { runShop, shopDir } from '../../support/sampleShop';
-import { click, input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { QUICK_INPUT_BOX, collapseRecentResults, ms, pick, quickInputRows, quickInputTitle, viewerRows, waitForRow } from '../support/workbenchViews';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
-const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
-
-/** The same display rules as the lens (ms with units that fit), for comparing titles. */
-function ms(value: number): string {
-  if (value < 1) return `${Number(value.toFixed(2))} ms`;
-  if (value < 1000) return `${Number(value.toFixed(value < 10 ? 1 : 0))} ms`;
-  if (value < 60_000) return `${Number((value / 1000).toFixed(2))} s`;
-  return `${Number((value / 60_000).toFixed(1))} min`;
-}
-
-/**
- * The waterfall rows of the viewer showing `traceId` (the frame whose header names it), as `service op duration`,
- * sorted; the rows' toggle and error marks left out. Undefined while no viewer shows the trace.
- */
-async function viewerRows(traceId: string): Promise<string[] | undefined> {
-  const frame = ((await workbenchTexts('.sl-trace-id')) ?? []).find((f) => f.texts.includes(traceId));
-  if (!frame) return undefined;
-  const visible = '.sl-row:not([style*="display: none"])';
-  const part = async (selector: string): Promise<string[]> => ((await workbenchTexts(`${visible} ${selector}`, { frameUrlIncludes: frame.url })) ?? []).flatMap((f) => f.texts);
-  const [services, ops, durations] = await Promise.all([part('.sl-svc'), part('.sl-op'), part('.sl-dur')]);
-  if (services.length !== ops.length || ops.length !== durations.length) return undefined;
-  return services.map((s, i) => `${s} ${ops[i]} ${durations[i]}`).sort();
-}
-
-async function quickInputTitle(): Promise<string> {
-  return ((await workbenchTexts('.quick-input-widget .quick-input-title')) ?? []).flatMap((f) => f.texts).join(' ');
-}
-
-async function quickInputRows(): Promise<string[]> {
-  return ((await workbenchTexts('.quick-input-list .monaco-list-row')) ?? []).flatMap((f) => f.texts);
-}
-
-/** Types into the quick input (focused first) until the list shows only rows containing `text`, then Enter. */
-async function pick(text: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    assert.ok(await input(QUICK_INPUT_BOX, { value: text }), 'the quick input box is there');
-    try {
-      await waitFor(async () => {
-        const rows = await quickInputRows();
-        return rows.length > 0 && rows.every((r) => r.includes(text));
-      }, `the list filtered to ${text}`, 5_000);
-      break;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-    }
-  }
-  assert.ok(await input(QUICK_INPUT_BOX, { press: 'Enter' }));
-}
-
 describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', function () {
   this.timeout(240_000);
   const jaeger = realJaeger();
@@ -281,21 +233,3 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
     });
   });
 });
-
-/**
- * Collapses "Recent results" as a user would, by clicking it: a search's results fill the pane, and the list draws only
- * the rows in sight, so the services below are not in the page until they scroll into view. Already collapsed: no-op.
- */
-async function collapseRecentResults(): Promise<void> {
-  await click('.pane-body .monaco-list-row[aria-expanded="true"]:has-text("Recent results")');
-}
-
-/** Waits for a row containing `text`; on a timeout, says which rows were there and keeps a screenshot. */
-async function waitForRow(rows: () => Promise<string[]>, text: string, what: string): Promise<void> {
-  try {
-    await waitFor(async () => (await rows()).some((t) => t.includes(text)), what);
-  } catch (error) {
-    await takeScreenshot(`real-jaeger-missing-${text.replace(/[^a-z0-9]+/gi, '-')}`);
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; rows shown: ${JSON.stringify(await rows())}`);
-  }
-}

@@ -2,16 +2,21 @@ import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultSourceSpec, openTraceSource } from '../../../src/core/sources/openSource';
-import { JaegerSource } from '../../../src/core/sources/jaeger/jaegerSource';
+import { DetectedHttpSource } from '../../../src/core/sources/detectedHttpSource';
+import { ZipkinSource } from '../../../src/core/sources/zipkin/zipkinSource';
 import { FileTraceSource } from '../../../src/core/sources/fileSource';
 import { SpanLensError } from '../../../src/core/errors';
 import { fixturePath, fixturesRoot } from '../../support/fixtures';
 
 describe('openTraceSource', () => {
-  it('an http(s) URL opens Jaeger, keeping a path prefix', () => {
+  it('an http(s) URL opens Jaeger or Zipkin (told apart by its API), keeping a path prefix', () => {
     const source = openTraceSource(' https://tracing.example.com/jaeger/ ', { timeoutMs: 1000 });
-    assert.ok(source instanceof JaegerSource);
+    assert.ok(source instanceof DetectedHttpSource);
     assert.equal(source.description, 'Jaeger https://tracing.example.com/jaeger');
+    assert.equal(openTraceSource('http://localhost:9411', { timeoutMs: 1000 }).description, 'Zipkin http://localhost:9411');
+    const ui = openTraceSource('https://tracing.example.com/zipkin/', { timeoutMs: 1000 });
+    assert.ok(ui instanceof ZipkinSource);
+    assert.equal(ui.description, 'Zipkin https://tracing.example.com');
   });
 
   it('an existing file opens a file source, relative to cwd', async () => {

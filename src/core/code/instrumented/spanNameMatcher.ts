@@ -3,24 +3,26 @@ import type { SpanNameMatcher } from './types';
 
 const compiled = new Map<string, RegExp | null>();
 
-function regexFor(source: string): RegExp | null {
-  let re = compiled.get(source);
+function regexFor(source: string, ignoreCase = false): RegExp | null {
+  const key = ignoreCase ? `i:${source}` : source;
+  let re = compiled.get(key);
   if (re === undefined) {
     try {
-      re = new RegExp(source);
+      re = new RegExp(source, ignoreCase ? 'i' : '');
     } catch {
       // A pattern we cannot compile matches nothing rather than throwing in the middle of a refresh.
       re = null;
     }
     if (compiled.size > 2000) compiled.clear();
-    compiled.set(source, re);
+    compiled.set(key, re);
   }
   return re;
 }
 
-export function spanNameMatches(matcher: SpanNameMatcher, name: string): boolean {
-  if (matcher.kind === 'exact') return matcher.name === name;
-  return regexFor(matcher.regex)?.test(name) ?? false;
+/** `ignoreCase` is for servers that store names lowercased (Zipkin): the code's name then matches in any case. */
+export function spanNameMatches(matcher: SpanNameMatcher, name: string, ignoreCase = false): boolean {
+  if (matcher.kind === 'exact') return ignoreCase ? matcher.name.toLowerCase() === name.toLowerCase() : matcher.name === name;
+  return regexFor(matcher.regex, ignoreCase)?.test(name) ?? false;
 }
 
 /** A stable key for caches: equal matchers give equal keys. */

@@ -39,6 +39,8 @@ export interface JaegerHttpOptions {
   readonly retryBaseDelayMs?: number;
   /** Accept self-signed or otherwise unverifiable TLS certificates. */
   readonly allowInsecureTls?: boolean;
+  /** Which server messages name, and how to start it (default: Jaeger and its docker command). */
+  readonly server?: { readonly name: string; readonly startHint: string };
 }
 
 /** One HTTP answer, whatever its status: callers decide what a 404 or an HTML page means for their endpoint. */
@@ -66,8 +68,12 @@ export class JaegerHttpClient {
   private readonly maxResponseBytes: number;
   private readonly retries: number;
   private readonly retryBaseDelayMs: number;
+  private readonly server: string;
+  private readonly startHint: string;
 
   constructor(options: JaegerHttpOptions) {
+    this.server = options.server?.name ?? 'Jaeger';
+    this.startHint = options.server?.startHint ?? `Start it with \`${JAEGER_DOCKER_COMMAND}\` or set spanlens.jaeger.url (CLI: --source or SPANLENS_SOURCE).`;
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.displayUrl = displayUrl(this.baseUrl);
     this.timeoutMs = options.timeoutMs;
@@ -148,7 +154,7 @@ export class JaegerHttpClient {
       try {
         next = new URL(location.trim(), target);
       } catch {
-        throw new SpanLensError('redirect', `Jaeger at ${this.displayUrl} redirected GET ${path} to "${quoteForDisplay(location)}", which is not a URL.`, { url: this.baseUrl, status: response.status });
+        throw new SpanLensError('redirect', `${this.server} at ${this.displayUrl} redirected GET ${path} to "${quoteForDisplay(location)}", which is not a URL.`, { url: this.baseUrl, status: response.status });
       }
       if (next.origin !== base.origin) throw this.crossOriginRedirect(path, next, response.status);
       // Same origin: the same server, so the credentials of the base URL go along (axios takes them from the URL).
@@ -158,7 +164,7 @@ export class JaegerHttpClient {
       if (visited.some((u) => u.toString() === next.toString())) {
         throw new SpanLensError(
           'redirect',
-          `Jaeger at ${this.displayUrl} redirects GET ${path} in a loop (${hops}). Check the reverse proxy in front of Jaeger ` +
+          `${this.server} at ${this.displayUrl} redirects GET ${path} in a loop (${hops}). Check the reverse proxy in front of Jaeger ` +
             'and Jaeger\'s base path (query.base-path), and that spanlens.jaeger.url (CLI: --source) includes that path.',
           { url: this.baseUrl, status: response.status },
         );
@@ -166,7 +172,7 @@ export class JaegerHttpClient {
       if (visited.length > MAX_REDIRECTS) {
         throw new SpanLensError(
           'redirect',
-          `Jaeger at ${this.displayUrl} redirected GET ${path} more than ${MAX_REDIRECTS} times (${hops}). Check the reverse proxy in ` +
+          `${this.server} at ${this.displayUrl} redirected GET ${path} more than ${MAX_REDIRECTS} times (${hops}). Check the reverse proxy in ` +
             'front of Jaeger, or set spanlens.jaeger.url (CLI: --source) to the address the redirects end at.',
           { url: this.baseUrl, status: response.status },
         );
@@ -180,7 +186,7 @@ export class JaegerHttpClient {
     const where = displayUrl(next.toString());
     return new SpanLensError(
       'redirect',
-      `Jaeger at ${this.displayUrl} redirected GET ${path} to another server, ${where} (HTTP ${status}). Span Lens follows ` +
+      `${this.server} at ${this.displayUrl} redirected GET ${path} to another server, ${where} (HTTP ${status}). Span Lens follows ` +
         'redirects only within the same scheme, host and port, so the token and headers it sends never reach another ' +
         `server. If Jaeger really is at ${displayUrl(next.origin)}, set spanlens.jaeger.url (CLI: --source) to that address.`,
       { url: this.baseUrl, status },
@@ -188,13 +194,13 @@ export class JaegerHttpClient {
   }
 
   private cancelled(path: string): SpanLensError {
-    return new SpanLensError('cancelled', `The request to Jaeger at ${this.displayUrl} (${path}) was cancelled.`, { url: this.baseUrl });
+    return new SpanLensError('cancelled', `The request to ${this.server} at ${this.displayUrl} (${path}) was cancelled.`, { url: this.baseUrl });
   }
 
   private timedOut(path: string): SpanLensError {
     return new SpanLensError(
       'timeout',
-      `Jaeger at ${this.displayUrl} did not answer within ${this.timeoutMs} ms (GET ${path}). ` +
+      `${this.server} at ${this.displayUrl} did not answer within ${this.timeoutMs} ms (GET ${path}). ` +
         'Narrow the search (shorter lookback, lower limit) or raise the request timeout (spanlens.requestTimeoutMs, CLI --timeout).',
       { url: this.baseUrl },
     );
@@ -207,7 +213,7 @@ export class JaegerHttpClient {
     if (/maxContentLength/.test(message)) {
       return new SpanLensError(
         'too-large',
-        `The answer of Jaeger at ${url} to GET ${path} is larger than the ${formatBytes(this.maxResponseBytes)} limit. ` +
+        `The answer of ${this.server} at ${url} to GET ${path} is larger than the ${formatBytes(this.maxResponseBytes)} limit. ` +
           'Narrow the search (shorter lookback, lower limit, more filters).',
         { url, cause: e },
       );
@@ -216,7 +222,7 @@ export class JaegerHttpClient {
       // The status line arrived but the body did not finish: a dropped connection or a proxy cutting it short.
       return new SpanLensError(
         'malformed-response',
-        `Jaeger at ${url} stopped sending its answer to GET ${path} before it was complete (${message}). Try again; ` +
+        `${this.server} at ${url} stopped sending its answer to GET ${path} before it was complete (${message}). Try again; ` +
           'if it keeps happening, check the network path and any proxy between Span Lens and Jaeger.',
         { url, cause: e },
       );
@@ -225,15 +231,14 @@ export class JaegerHttpClient {
     if (reason.tls) {
       return new SpanLensError(
         'unreachable',
-        `Cannot reach Jaeger at ${url}: TLS certificate problem (${message}). If you trust this server's certificate, ` +
+        `Cannot reach ${this.server} at ${url}: TLS certificate problem (${message}). If you trust this server's certificate, ` +
           'allow insecure TLS for it in the Span Lens settings.',
         { url, cause: e },
       );
     }
     return new SpanLensError(
       'unreachable',
-      `Cannot reach Jaeger at ${url}: ${reason.text}. Is Jaeger running? Start it with \`${JAEGER_DOCKER_COMMAND}\` ` +
-        'or set spanlens.jaeger.url (CLI: --source or SPANLENS_SOURCE).',
+      `Cannot reach ${this.server} at ${url}: ${reason.text}. Is ${this.server} running? ${this.startHint}`,
       { url, cause: e },
     );
   }

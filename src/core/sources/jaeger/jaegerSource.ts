@@ -9,6 +9,7 @@ import type {
   TraceSummary,
 } from '../traceSource';
 import { SpanLensError, isSpanLensError } from '../../errors';
+import { healthFailure } from '../healthFailure';
 import { isHexId, normalizeTraceId } from '../../model/ids';
 import { parseJaegerJson } from '../../model/jaegerJson';
 import { parseOtlpJson } from '../../model/otlpJson';
@@ -192,7 +193,7 @@ export class JaegerSource implements TraceSource {
       return { reachable: true, detail: `Jaeger at ${this.baseUrl}: ${services.length} ${services.length === 1 ? 'service' : 'services'}` };
     } catch (e) {
       if (isSpanLensError(e) && e.kind === 'cancelled') throw e;
-      return { reachable: false, detail: e instanceof Error ? e.message : String(e) };
+      return { reachable: false, detail: e instanceof Error ? e.message : String(e), ...healthFailure(e) };
     }
   }
 
