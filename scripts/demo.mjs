@@ -17,6 +17,7 @@ import { canConnect, chooseBasePort, choosePort, waitForPort, waitForPortClosed 
 import { killAllNow } from './demo/processes.mjs';
 import { startLoad, startShop } from './demo/shop.mjs';
 import { planTraceSource, startCliReceiver } from './demo/traceSource.mjs';
+import { ensureRealBackend } from './demo/realBackend.mjs';
 import { closeHeadlessWindow, DEMO_FILE, DEMO_FIRST_LINE, keepVsCodeLogs, lensTexts, scrollEditorTo, startVsCode, waitForDemoEditor, waitForLensFigures } from './demo/vscode.mjs';
 import { isCodeServerInstalled } from './webhost/install.mjs';
 
@@ -82,7 +83,14 @@ async function main() {
   await buildEverything({ repoRoot, logDir, step, log: say, signal });
   signal.throwIfAborted();
 
-  const plan = await planTraceSource({ useJaeger: options.jaeger, cliReceiver: options.cliReceiver, receiverPort: options.receiverPort });
+  let real;
+  if (options.backend === 'jaeger' || options.backend === 'zipkin') {
+    const name = options.backend;
+    const backend = await step(`--backend ${name}: find or start ${name === 'jaeger' ? 'Jaeger' : 'Zipkin'}`, () => ensureRealBackend(name, { logDir, log: say }));
+    if (backend.stop) running.push({ name: `the real ${name}`, rank: 4, stop: backend.stop });
+    real = { name, ...backend };
+  }
+  const plan = await planTraceSource({ useJaeger: options.jaeger, cliReceiver: options.cliReceiver, receiverPort: options.receiverPort, real });
   say(`traces: ${plan.description}`);
   for (const note of plan.notes) say(`note: ${note}`);
   const vscodePort = await choosePort({ preferred: 8080, required: options.port, what: 'VS Code (--port)' });
@@ -116,7 +124,7 @@ async function main() {
   }
 
   const shop = await step(`start the shop (gateway :${shopBase}, orders :${shopBase + 1}, inventory :${shopBase + 2}, queue :${shopBase + 3}, fulfilment)`, () =>
-    startShop({ shopDir, basePort: shopBase, otlpEndpoint: plan.otlpEndpoint, logDir, signal }),
+    startShop({ shopDir, basePort: shopBase, exportEnv: plan.exportEnv, logDir, signal }),
   );
   shopStartedAt = Date.now();
   // Stopping, each service flushes its spans; with nobody receiving (no VS Code window) that only waits for retries.
@@ -214,7 +222,7 @@ async function selfTestOutcome(host, plan) {
     await host.page.screenshot({ path: out });
     say(`screenshot: ${out}`);
   }
-  say(`OK: ${DEMO_FILE} in VS Code shows latency figures from the running shop (traces: ${plan.kind === 'builtin' ? 'built-in receiver' : plan.kind === 'cli' ? "'spanlens receive'" : 'Jaeger'})`);
+  say(`OK: ${DEMO_FILE} in VS Code shows latency figures from the running shop (traces: ${{ builtin: 'built-in receiver', cli: "'spanlens receive'", jaeger: 'Jaeger', zipkin: 'Zipkin' }[plan.kind]})`);
   return 0;
 }
 

@@ -7,13 +7,18 @@ Builds Span Lens and the sample shop, starts the shop with a steady load, collec
 :16686 when one answers, else Span Lens' built-in OTLP receiver) and opens the shop in VS Code (code-server)
 with the extension loaded. Open the printed URL in your browser. Ctrl-C stops everything.
 
+--backend chooses where the traces go: builtin (Span Lens' receiver, needs nothing), jaeger (the Jaeger on
+:16686, else the real Jaeger 2.12 built from its Go module: needs Go) or zipkin (the Zipkin on :9411, else the
+real Zipkin 3.6.1 from Maven Central: needs Java 17 and Maven). Without it: Jaeger when one answers, else builtin.
+
 Options:
   --duration D        stop by itself after D (default 30m; e.g. 90s, 10m, 2h)
   --rps N             requests per second of the load (default 5; 1-100)
   --no-load           start the shop but send no requests (drive it yourself: node samples/shop/dist/load.js)
   --port N            code-server port (default: 8080 when free, else a free one)
   --receiver-port N   OTLP port of the built-in receiver (default: 4318 when free, else a free one)
-  --no-jaeger         use Span Lens' receiver even when a Jaeger answers on :16686
+  --backend NAME      builtin | jaeger | zipkin (see above)
+  --no-jaeger         use Span Lens' receiver even when a Jaeger answers on :16686 (= --backend builtin)
   --cli-receiver      run the receiver as a separate 'spanlens receive' process that VS Code reads as a
                       Jaeger-compatible source, instead of inside VS Code's extension host
   --screenshot FILE   take a PNG of the workbench once the lenses show figures, then stop everything
@@ -35,7 +40,7 @@ export class DemoUsageError extends Error {}
 /**
  * @param {string[]} argv
  * @returns {{ help: boolean, durationMs: number, rps: number, load: boolean, port?: number, receiverPort?: number,
- *   jaeger: boolean, cliReceiver: boolean, screenshot?: string, exitAfterReady: boolean, readyTimeoutMs: number }}
+ *   jaeger: boolean, backend: 'auto' | 'builtin' | 'jaeger' | 'zipkin', cliReceiver: boolean, screenshot?: string, exitAfterReady: boolean, readyTimeoutMs: number }}
  */
 export function parseDemoArgs(argv) {
   let parsed;
@@ -50,6 +55,7 @@ export function parseDemoArgs(argv) {
         port: { type: 'string' },
         'receiver-port': { type: 'string' },
         'no-jaeger': { type: 'boolean', default: false },
+        backend: { type: 'string' },
         'cli-receiver': { type: 'boolean', default: false },
         screenshot: { type: 'string' },
         'exit-after-ready': { type: 'boolean', default: false },
@@ -68,6 +74,10 @@ export function parseDemoArgs(argv) {
   if (v['no-load'] && (v.screenshot !== undefined || v['exit-after-ready'])) {
     throw new DemoUsageError('--screenshot and --exit-after-ready wait for figures from the load: leave out --no-load');
   }
+  const backend = v.backend ?? (v['no-jaeger'] ? 'builtin' : 'auto');
+  if (!['auto', 'builtin', 'jaeger', 'zipkin'].includes(backend)) throw new DemoUsageError(`--backend is builtin, jaeger or zipkin, not '${v.backend}'`);
+  if (v['no-jaeger'] && backend !== 'builtin') throw new DemoUsageError(`--no-jaeger and --backend ${backend} contradict each other`);
+  if (v['cli-receiver'] && (backend === 'jaeger' || backend === 'zipkin')) throw new DemoUsageError(`--cli-receiver is Span Lens' own receiver: it does not go with --backend ${backend}`);
   if (v.screenshot !== undefined && v.screenshot.trim() === '') throw new DemoUsageError('--screenshot needs a file name, e.g. --screenshot demo.png');
   return {
     help: v.help,
@@ -76,7 +86,8 @@ export function parseDemoArgs(argv) {
     load: !v['no-load'],
     port: portFlag(v.port, '--port'),
     receiverPort: portFlag(v['receiver-port'], '--receiver-port'),
-    jaeger: !v['no-jaeger'],
+    jaeger: backend === 'auto' || backend === 'jaeger',
+    backend,
     cliReceiver: v['cli-receiver'],
     screenshot: v.screenshot,
     exitAfterReady: v['exit-after-ready'],

@@ -8,16 +8,17 @@ const LOAD_ROUND_MS = 10 * 60_000;
 
 /**
  * Starts every service and resolves once the gateway (started last) answers /health.
- * @param {{ shopDir: string, basePort: number, otlpEndpoint: string, logDir: string, signal: AbortSignal }} options
+ * @param {{ shopDir: string, basePort: number, exportEnv: Record<string, string>, logDir: string, signal: AbortSignal }} options
+ *   `exportEnv`: where and how the services export (OTEL_EXPORTER_OTLP_ENDPOINT, or the Zipkin exporter's variables).
  */
-export async function startShop({ shopDir, basePort, otlpEndpoint, logDir, signal }) {
+export async function startShop({ shopDir, basePort, exportEnv, logDir, signal }) {
   const shop = startProcess({
     name: 'sample shop',
     command: process.execPath,
     args: [join(shopDir, 'dist', 'start-all.js'), '--base-port', String(basePort)],
     cwd: shopDir,
     env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+      ...exportEnv,
       // Batches every second instead of every five: lenses fill sooner.
       OTEL_BSP_SCHEDULE_DELAY: '1000',
       SHOP_BASE_PORT: String(basePort),

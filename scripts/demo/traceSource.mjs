@@ -22,9 +22,9 @@ export async function jaegerAnswers(url = JAEGER_URL, timeoutMs = 1500) {
 
 /**
  * @typedef {object} TracePlan
- * @property {'jaeger' | 'builtin' | 'cli'} kind
- * @property {string} otlpEndpoint where the shop exports (OTEL_EXPORTER_OTLP_ENDPOINT)
- * @property {number} otlpPort
+ * @property {'jaeger' | 'zipkin' | 'builtin' | 'cli'} kind
+ * @property {Record<string, string>} exportEnv how the shop exports there (OTLP endpoint, or the Zipkin exporter)
+ * @property {number} otlpPort the port the shop's spans go to
  * @property {Record<string, unknown>} userSettings VS Code settings that make the extension read these traces
  * @property {string} description one line for the user
  * @property {string[]} notes things the user should know (a port was taken, Jaeger lacks OTLP, ...)
@@ -33,16 +33,40 @@ export async function jaegerAnswers(url = JAEGER_URL, timeoutMs = 1500) {
 
 /**
  * Decides the plan; starts nothing.
- * @param {{ useJaeger: boolean, cliReceiver: boolean, receiverPort?: number }} options
+ * @param {{ useJaeger: boolean, cliReceiver: boolean, receiverPort?: number,
+ *   real?: { name: 'jaeger' | 'zipkin', urls: Record<string, string>, started: boolean, version?: string } }} options
+ *   `real`: the --backend server (see realBackend.mjs), already listening.
  * @returns {Promise<TracePlan>}
  */
-export async function planTraceSource({ useJaeger, cliReceiver, receiverPort }) {
+export async function planTraceSource({ useJaeger, cliReceiver, receiverPort, real }) {
   const notes = [];
+  if (real) {
+    const what = real.started ? `the real ${real.name === 'jaeger' ? 'Jaeger' : 'Zipkin'} ${real.version}, started by the demo,` : real.name === 'jaeger' ? 'Jaeger' : 'Zipkin';
+    if (real.name === 'zipkin') {
+      return {
+        kind: 'zipkin',
+        // The Go, Python and Java services export OTLP only; the Node services have the Zipkin exporter.
+        exportEnv: { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: real.urls.spans, SHOP_LANGUAGES: 'node' },
+        otlpPort: Number(new URL(real.urls.query).port || 80),
+        userSettings: { 'spanlens.source': real.urls.query },
+        description: `${what} at ${real.urls.query} (the shop's Node services export Zipkin v2 JSON to it)`,
+        notes: ['the Go, Python and Java services of the shop export OTLP only, so they are not started with --backend zipkin'],
+      };
+    }
+    return {
+      kind: 'jaeger',
+      exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: real.urls.otlpHttp },
+      otlpPort: Number(new URL(real.urls.otlpHttp).port),
+      userSettings: { 'spanlens.source': 'jaeger', 'spanlens.jaeger.url': real.urls.query },
+      description: `${what} at ${real.urls.query} (the shop exports OTLP/HTTP to ${real.urls.otlpHttp})`,
+      notes,
+    };
+  }
   if (useJaeger && (await jaegerAnswers())) {
     if (await canConnect(OTLP_PORT, '127.0.0.1')) {
       return {
         kind: 'jaeger',
-        otlpEndpoint: `http://127.0.0.1:${OTLP_PORT}`,
+        exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` },
         otlpPort: OTLP_PORT,
         userSettings: { 'spanlens.source': 'jaeger', 'spanlens.jaeger.url': JAEGER_URL },
         description: `Jaeger at ${JAEGER_URL} (the shop exports OTLP/HTTP to its port ${OTLP_PORT})`,
@@ -61,7 +85,7 @@ export async function planTraceSource({ useJaeger, cliReceiver, receiverPort }) 
     const queryPort = await freePort();
     return {
       kind: 'cli',
-      otlpEndpoint,
+      exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
       otlpPort: port,
       queryPort,
       userSettings: { 'spanlens.source': 'jaeger', 'spanlens.jaeger.url': `http://127.0.0.1:${queryPort}` },
@@ -71,7 +95,7 @@ export async function planTraceSource({ useJaeger, cliReceiver, receiverPort }) 
   }
   return {
     kind: 'builtin',
-    otlpEndpoint,
+    exportEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
     otlpPort: port,
     userSettings: { 'spanlens.source': 'builtin', 'spanlens.receiver.port': port },
     description: `Span Lens' built-in OTLP receiver, inside VS Code, on port ${port}`,

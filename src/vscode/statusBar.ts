@@ -63,13 +63,17 @@ export class SourceStatusBar implements vscode.Disposable {
 }
 
 function shortLabel(description: string): string {
-  if (description.startsWith('Jaeger ')) {
+  // "Jaeger http://…", "Zipkin http://…", "trace server http://…" (before the first answer says which): name and host.
+  const server = /^(Jaeger|Zipkin|trace server) (\S+)$/.exec(description);
+  if (server) {
     try {
-      return `Jaeger ${new URL(description.slice(7)).host}`;
+      const name = server[1] === 'trace server' ? 'Traces' : server[1]!;
+      return `${name} ${new URL(server[2]!).host}`;
     } catch {
       return description;
     }
   }
   if (description.startsWith('file ')) return `Trace file ${description.slice(5).split(/[\\/]/).pop() ?? ''}`;
-  return 'Built-in receiver';
+  if (description === 'built-in OTLP receiver') return 'Built-in receiver';
+  return description;
 }

@@ -62,7 +62,9 @@ describe('real Zipkin 3.6.1 in VS Code: the source, lenses, search, Traces view 
     assert.equal(api.sources.state.description, `Zipkin ${zipkin}`);
     assert.match('detail' in api.sources.state ? api.sources.state.detail : '', /^Zipkin at .*: \d+ services$/);
     if (isWebHost()) {
-      await waitFor(async () => ((await workbenchTexts('.statusbar-item')) ?? []).flatMap((f) => f.texts).some((t) => /Zipkin|Span Lens/.test(t)), 'status bar item');
+      const label = `Zipkin ${new URL(zipkin!).host}`;
+      let items: string[] = [];
+      await waitFor(async () => (items = ((await workbenchTexts('.statusbar-item')) ?? []).flatMap((f) => f.texts)).some((t) => t.includes(label)), `the status bar says "${label}": ${JSON.stringify(items)}`);
     }
   });
 
