@@ -1,6 +1,6 @@
 // The Go sample (samples/shop/go/pricing): its files resolve to the service name the SDK reports (start-all sets
 // OTEL_SERVICE_NAME=pricing, the go.mod module path ends in pricing), and the lenses on it carry the span names the
-// SDK and otelhttp were seen to record (checked end to end in test/integration/suite/goLenses.test.ts).
+// SDK and otelhttp were seen to record (checked end to end in test/integration/suite/goPythonLenses.test.ts).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
