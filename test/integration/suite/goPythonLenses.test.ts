@@ -4,74 +4,28 @@
 // each SDK itself recorded (SHOP_SPAN_COUNTS_DIR: a span processor beside the exporter writes every ended span);
 // go-to-source finds the Go and Python functions of their spans.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { Span } from '../../../src/core/model/trace';
-import { repoRoot } from '../../support/fixtures';
-import { errorText, figuresText, freePort } from '../support/lensFigures';
+import { copyGoAndPython, expectLens, goAndPythonBuilt, runGoAndPython, type RecordedSpan } from '../support/goPythonServices';
+import { freePort } from '../support/lensFigures';
 import { isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
-const shop = (): string => path.join(repoRoot(), 'samples', 'shop');
-const pricingBinary = (): string => path.join(shop(), 'dist', process.platform === 'win32' ? 'pricing.exe' : 'pricing');
-const python = (): string => path.join(repoRoot(), '.spanlens-cache', 'samples', 'python-recommendations', 'bin', 'python');
-
-interface RecordedSpan {
-  readonly name: string;
-  readonly durationNs: number;
-  readonly error: boolean;
-}
-
-interface Service {
-  readonly process: ChildProcess;
-  readonly base: string;
-  log: string;
-}
-
-async function startService(command: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<Service> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const service: Service = { process: child, base: '', log: '' };
-  child.stdout!.on('data', (d: Buffer) => (service.log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (service.log += d.toString()));
-  await waitFor(() => service.log.includes(ready) || child.exitCode !== null, `${command} starting`, 60_000);
-  assert.equal(child.exitCode, null, `${command} exited: ${service.log.slice(-800)}`);
-  return service;
-}
-
-/** SIGTERM flushes the exporter and writes the recorded spans; resolves once the process is gone. */
-async function stop(service: Service | undefined): Promise<void> {
-  if (!service || service.process.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => service.process.once('exit', () => resolve()));
-  service.process.kill('SIGTERM');
-  await exited;
-}
-
-async function request(url: string, init: RequestInit = {}): Promise<number> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 describe('Go and Python samples under their SDKs → built-in receiver → lenses', function () {
   this.timeout(240_000);
   let api: SpanLensApi;
-  let pricing: Service | undefined;
-  let recommendations: Service | undefined;
-  const recorded = new Map<string, RecordedSpan[]>();
+  let recorded = new Map<string, RecordedSpan[]>();
   let goCopy: string;
   let pyCopy: string;
-  const countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-polyglot-counts-'));
 
   before(async function () {
-    const missing = [pricingBinary(), python()].filter((p) => !fs.existsSync(p));
-    if (missing.length > 0) {
-      if (process.env['CI'] === 'true') throw new Error(`the Go and Python samples are not built (${missing.join(', ')}): npm run build:sample needs go and python3`);
-      console.log(`      (skipped: not built: ${missing.join(', ')}; npm run build:sample builds them when go and python3 are there)`);
+    const built = goAndPythonBuilt();
+    if (!built.ok) {
+      console.log(`      (skipped: ${built.missing})`);
       this.skip();
     }
     api = await vscode.extensions.getExtension<SpanLensApi>('spanlens.spanlens')!.activate();
@@ -82,44 +36,7 @@ describe('Go and Python samples under their SDKs → built-in receiver → lense
     await config().update('lookback', '1h', vscode.ConfigurationTarget.Workspace);
     await waitFor(() => api.sources.state.kind === 'connected' && api.receiver.endpoint === `http://127.0.0.1:${receiverPort}`, 'built-in receiver listening', 30_000);
 
-    const common = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
-      SHOP_SPAN_COUNTS_DIR: countsDir,
-    };
-    const pricingPort = await freePort();
-    pricing = await startService(pricingBinary(), [], { ...common, OTEL_SERVICE_NAME: 'pricing', PRICING_PORT: String(pricingPort) }, '[pricing] listening on');
-    const recommendationsPort = await freePort();
-    recommendations = await startService(
-      python(),
-      [path.join(shop(), 'python', 'recommendations', 'app.py')],
-      { ...common, OTEL_SERVICE_NAME: 'recommendations', RECOMMENDATIONS_PORT: String(recommendationsPort), PYTHONUNBUFFERED: '1' },
-      'recommendations listening on',
-    );
-
-    // A bounded load on loopback. Every fifth price lookup recomputes the table (the slow path); every fifth quote
-    // names an unknown SKU (an error span, 422).
-    const prices = `http://127.0.0.1:${pricingPort}`;
-    for (let i = 0; i < 15; i++) assert.equal(await request(`${prices}/prices`), 200);
-    for (let i = 0; i < 10; i++) {
-      const body = JSON.stringify(i % 5 === 4 ? [{ sku: 'NOPE-9', quantity: 1 }] : [{ sku: 'MUG-1', quantity: i + 1 }]);
-      assert.equal(await request(`${prices}/quote`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }), i % 5 === 4 ? 422 : 200);
-    }
-    const recs = `http://127.0.0.1:${recommendationsPort}`;
-    for (let i = 0; i < 16; i++) assert.equal(await request(`${recs}/recommendations/${['MUG-1', 'TEE-2', 'CAP-3', 'PIN-4'][i % 4]}`), 200);
-    for (let i = 0; i < 3; i++) assert.equal(await request(`${recs}/recommendations/digest`), 200);
-    await stop(pricing);
-    await stop(recommendations);
-
-    for (const service of ['pricing', 'recommendations']) {
-      const file = path.join(countsDir, `${service}.json`);
-      assert.ok(fs.existsSync(file), `${service} wrote the spans it recorded (${file})`);
-      const body = JSON.parse(fs.readFileSync(file, 'utf8')) as { service: string; spans: RecordedSpan[] };
-      assert.equal(body.service, service);
-      recorded.set(service, body.spans);
-    }
+    recorded = await runGoAndPython(`http://127.0.0.1:${receiverPort}`);
     const source = await api.sources.source();
     for (const [service, spans] of recorded) {
       await waitFor(async () => {
@@ -128,42 +45,13 @@ describe('Go and Python samples under their SDKs → built-in receiver → lense
       }, `the receiver holding all ${spans.length} spans ${service} recorded`, 30_000);
     }
 
-    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    goCopy = path.join(folder, 'pricing-go');
-    pyCopy = path.join(folder, 'recommendations-py');
-    fs.mkdirSync(goCopy, { recursive: true });
-    fs.mkdirSync(pyCopy, { recursive: true });
-    for (const f of ['main.go', 'tracing.go', 'go.mod']) fs.copyFileSync(path.join(shop(), 'go', 'pricing', f), path.join(goCopy, f));
-    for (const f of ['app.py', 'pyproject.toml']) fs.copyFileSync(path.join(shop(), 'python', 'recommendations', f), path.join(pyCopy, f));
+    ({ goCopy, pyCopy } = copyGoAndPython(vscode.workspace.workspaceFolders![0]!.uri.fsPath));
     await vscode.commands.executeCommand('spanlens.refreshLatency');
   });
 
   after(async () => {
-    pricing?.process.kill('SIGKILL');
-    recommendations?.process.kill('SIGKILL');
-    fs.rmSync(countsDir, { recursive: true, force: true });
     for (const key of ['source', 'receiver.port', 'receiver.persist', 'lookback']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
   });
-
-  async function lensTitles(file: string): Promise<string[]> {
-    const uri = vscode.Uri.file(file);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-    return lenses.map((l) => l.command?.title ?? '(unresolved)');
-  }
-
-  async function expectLens(service: string, file: string, names: RegExp): Promise<void> {
-    const spans = (recorded.get(service) ?? []).filter((s) => names.test(s.name));
-    assert.ok(spans.length > 0, `${service} recorded spans for ${names}: ${[...new Set((recorded.get(service) ?? []).map((s) => s.name))].join(', ')}`);
-    const title = figuresText(spans.map((s) => s.durationNs / 1e6));
-    let titles: string[] = [];
-    await waitFor(async () => (titles = await lensTitles(file)).some((t) => t.includes(title)), `${path.basename(file)}: a lens showing "${title}"`, 30_000).catch(() =>
-      assert.fail(`${path.basename(file)}: no lens shows "${title}" for ${names}; lenses: ${titles.join(' | ')}`),
-    );
-    const match = titles.find((t) => t.includes(title))!;
-    const errors = errorText(spans.filter((s) => s.error).length, spans.length);
-    assert.ok(match.includes(errors), `${path.basename(file)}: "${match}" should say ${errors}`);
-  }
 
   /** The lenses as drawn in the editor, kept for a person to look at. */
   async function screenshotLenses(file: string, name: string): Promise<void> {
@@ -180,23 +68,23 @@ describe('Go and Python samples under their SDKs → built-in receiver → lense
 
   it('shows on main.go the percentiles of the spans the Go SDK and otelhttp recorded', async () => {
     const main = path.join(goCopy, 'main.go');
-    await expectLens('pricing', main, /^pricing\.lookup$/);
-    await expectLens('pricing', main, /^pricing\.recompute$/);
+    await expectLens(recorded, 'pricing', main, /^pricing\.lookup$/);
+    await expectLens(recorded, 'pricing', main, /^pricing\.recompute$/);
     // One lens for the spans named after each SKU (fmt.Sprintf("pricing.recompute.%s", sku)).
-    await expectLens('pricing', main, /^pricing\.recompute\.[A-Z]+-\d$/);
-    await expectLens('pricing', main, /^pricing\.discount$/);
-    await expectLens('pricing', main, /^GET \/prices$/);
-    await expectLens('pricing', main, /^POST \/quote$/);
+    await expectLens(recorded, 'pricing', main, /^pricing\.recompute\.[A-Z]+-\d$/);
+    await expectLens(recorded, 'pricing', main, /^pricing\.discount$/);
+    await expectLens(recorded, 'pricing', main, /^GET \/prices$/);
+    await expectLens(recorded, 'pricing', main, /^POST \/quote$/);
     assert.equal((recorded.get('pricing') ?? []).filter((s) => s.name === 'pricing.discount' && s.error).length, 2, 'the unknown SKUs are error spans');
     await screenshotLenses(main, 'go-lenses');
   });
 
   it('shows on app.py the percentiles of the spans the Python SDK and the Flask instrumentation recorded', async () => {
     const app = path.join(pyCopy, 'app.py');
-    await expectLens('recommendations', app, /^recommendations\.load_history$/);
-    await expectLens('recommendations', app, /^recommendations\.rank$/);
-    await expectLens('recommendations', app, /^recommendations\.digest$/);
-    await expectLens('recommendations', app, /^GET \/recommendations\/<sku>$/);
+    await expectLens(recorded, 'recommendations', app, /^recommendations\.load_history$/);
+    await expectLens(recorded, 'recommendations', app, /^recommendations\.rank$/);
+    await expectLens(recorded, 'recommendations', app, /^recommendations\.digest$/);
+    await expectLens(recorded, 'recommendations', app, /^GET \/recommendations\/<sku>$/);
     await screenshotLenses(app, 'python-lenses');
   });
 
