@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TraceSource, SourceHealth } from '../core/sources/traceSource';
 import { openTraceSource } from '../core/sources/openSource';
+import { looksLikeZipkinUrl } from '../core/sources/zipkin/zipkinSource';
 import { describeError, isSpanLensError } from '../core/errors';
 import { displayUrl } from '../core/text/displayUrl';
 import { escapeControlChars } from '../core/text/quoteForDisplay';
@@ -219,9 +220,4 @@ function resolveWorkspacePath(path: string): string {
   if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path)) return path;
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, path).fsPath : path;
-}
-
-/** Zipkin's port or UI/API path: named so before the first answer says which server it is. */
-function looksLikeZipkinUrl(url: string): boolean {
-  return /^https?:\/\/[^/]*:9411(\/|$)|\/zipkin\/?$|\/api\/v2\/?$/i.test(url.trim());
 }

@@ -4,7 +4,7 @@ import type { TraceSource } from './traceSource';
 import { SpanLensError } from '../errors';
 import { FileTraceSource } from './fileSource';
 import { JaegerSource, type JaegerSourceOptions } from './jaeger/jaegerSource';
-import { ZipkinSource, pathSaysZipkin } from './zipkin/zipkinSource';
+import { ZipkinSource, looksLikeZipkinUrl, pathSaysZipkin } from './zipkin/zipkinSource';
 import { DetectedHttpSource } from './detectedHttpSource';
 
 export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
@@ -69,14 +69,5 @@ export function openHttpTraceSource(http: JaegerSourceOptions): TraceSource {
   if (pathSaysZipkin(url)) return new ZipkinSource(http);
   const jaeger = new JaegerSource(http);
   const zipkin = new ZipkinSource(http);
-  // 9411 is Zipkin's port (Jaeger's Zipkin *receiver* listens there too, but that is no query API).
-  return portOf(url) === '9411' ? new DetectedHttpSource(zipkin, jaeger) : new DetectedHttpSource(jaeger, zipkin);
-}
-
-function portOf(url: string): string {
-  try {
-    return new URL(url).port;
-  } catch {
-    return '';
-  }
+  return looksLikeZipkinUrl(url) ? new DetectedHttpSource(zipkin, jaeger) : new DetectedHttpSource(jaeger, zipkin);
 }

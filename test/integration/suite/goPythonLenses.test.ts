@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { Span } from '../../../src/core/model/trace';
 import { copyGoAndPython, expectLens, goAndPythonBuilt, runGoAndPython, type RecordedSpan } from '../support/goPythonServices';
-import { freePort } from '../support/lensFigures';
+import { freePort } from '../support/shop';
 import { isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 import { waitFor } from '../support/wait';
 

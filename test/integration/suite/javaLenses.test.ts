@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { SpanLensApi } from '../../../src/extension';
 import type { Span } from '../../../src/core/model/trace';
 import { repoRoot } from '../../support/fixtures';
-import { errorText, figuresText, freePort } from '../support/lensFigures';
+import { errorText, figuresText } from '../support/lensFigures';
+import { freePort } from '../support/shop';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repoRoot } from '../../support/fixtures';
-import { errorText, figuresText, freePort } from './lensFigures';
+import { errorText, figuresText } from './lensFigures';
+import { freePort } from './shop';
 import { waitFor } from './wait';
 
 const shop = (): string => path.join(repoRoot(), 'samples', 'shop');

@@ -1,15 +1,5 @@
 // What a lens should say, computed again here from spans a test recorded itself (never through Span Lens's code),
 // shared by the suites that run a sample service under a real SDK or agent.
-import * as net from 'node:net';
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Linear interpolation between closest ranks (rank = q·(n−1)), written here again on purpose. */
 export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -10,6 +10,7 @@ import type {
 } from '../traceSource';
 import { SpanLensError, isSpanLensError } from '../../errors';
 import { healthFailure } from '../healthFailure';
+import { checkQuery, errorFilter } from '../queryChecks';
 import { isHexId, normalizeTraceId } from '../../model/ids';
 import { parseJaegerJson } from '../../model/jaegerJson';
 import { parseOtlpJson } from '../../model/otlpJson';
@@ -311,24 +312,8 @@ export class JaegerSource implements TraceSource {
   }
 }
 
-/** Jaeger answers a non-positive limit or an empty service with a 500 or 400; say what is wrong instead. */
-function checkQuery(query: TraceQuery): void {
-  if (!Number.isInteger(query.limit) || query.limit < 1) throw new SpanLensError('bad-input', `The search limit must be a whole number of at least 1 (got ${query.limit}).`);
-  if (query.service.trim() === '') throw new SpanLensError('bad-input', 'Choose a service to search traces of.');
-  if (!(query.startUs < query.endUs)) throw new SpanLensError('bad-input', 'The search window is empty: its start must be before its end.');
-}
-
 /** Traces fetched to filter by error ourselves (see `search`). */
 const ERROR_SEARCH_LIMIT = 1000;
-
-/** The wanted error state when the query filters on `error` (Go's ParseBool spellings), else undefined. */
-function errorFilter(query: TraceQuery): boolean | undefined {
-  const value = query.tags?.['error'];
-  if (value === undefined) return undefined;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  return undefined;
-}
 
 /** Whether a span is one the query is about: its service, operation and duration range (Jaeger's per-span rule). */
 function spanFitsQuery(span: Span, query: TraceQuery): boolean {

@@ -8,6 +8,7 @@ import { summarizeTrace } from '../../model/summary';
 import { quoteForDisplay } from '../../text/quoteForDisplay';
 import { JaegerHttpClient, type JaegerHttpOptions, type JaegerHttpResponse } from '../jaeger/jaegerHttp';
 import { looksLikeJson } from '../jaeger/jaegerResponses';
+import { checkQuery, errorFilter } from '../queryChecks';
 
 export type ZipkinSourceOptions = Omit<JaegerHttpOptions, 'server'>;
 
@@ -50,7 +51,7 @@ export class ZipkinSource implements TraceSource {
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
     checkQuery(query);
-    const wantErrors = errorFilter(query.tags?.['error']);
+    const wantErrors = errorFilter(query);
     const params = searchParams(query, wantErrors);
     const response = await this.http.get('/api/v2/traces', params, signal);
     const json = this.okJson(response);
@@ -183,6 +184,17 @@ export function zipkinBaseUrl(raw: string): string {
   return url.toString().replace(/\/+(?=\?|$)/, '');
 }
 
+/** Whether a URL is more likely Zipkin than Jaeger before it answered: its path says so, or Zipkin's port 9411 (Jaeger's
+ * Zipkin *receiver* listens there too, but that is no query API). */
+export function looksLikeZipkinUrl(raw: string): boolean {
+  if (pathSaysZipkin(raw)) return true;
+  try {
+    return new URL(raw.trim()).port === '9411';
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a URL's path says Zipkin (its UI or API path), so no detection is needed. */
 export function pathSaysZipkin(raw: string): boolean {
   try {
@@ -220,19 +232,6 @@ export function searchParams(query: TraceQuery, wantErrors: boolean | undefined)
   params.set('lookback', String(Math.max(1, endMs - Math.floor(query.startUs / 1000))));
   params.set('limit', String(query.limit));
   return params;
-}
-
-function checkQuery(query: TraceQuery): void {
-  if (!Number.isInteger(query.limit) || query.limit < 1) throw new SpanLensError('bad-input', `The search limit must be a whole number of at least 1 (got ${query.limit}).`);
-  if (query.service.trim() === '') throw new SpanLensError('bad-input', 'Choose a service to search traces of.');
-  if (!(query.startUs < query.endUs)) throw new SpanLensError('bad-input', 'The search window is empty: its start must be before its end.');
-}
-
-function errorFilter(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  return undefined;
 }
 
 function spanFitsQuery(span: Span, query: TraceQuery): boolean {
