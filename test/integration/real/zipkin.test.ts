@@ -12,8 +12,8 @@ import { formatDuration } from '../../../src/shared/viewModelLayout';
 import { rawZipkinSpans, realZipkin, type RawZipkinSpan } from '../../support/realBackends';
 import { runShop, shopDir } from '../../support/sampleShop';
 import { figuresText } from '../support/lensFigures';
-import { input, isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
-import { QUICK_INPUT_BOX, collapseRecentResults, pick, quickInputRows, quickInputTitle, viewerRows, waitForRow } from '../support/workbenchViews';
+import { isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
+import { collapseRecentResults, searchThroughQuickPick, viewerRows, waitForRow } from '../support/workbenchViews';
 import { waitFor } from '../support/wait';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('spanlens');
@@ -114,18 +114,7 @@ describe('real Zipkin 3.6.1 in VS Code: the source, lenses, search, Traces view 
   it('runs the search QuickPick to a result that opens in the viewer with every span, and the Traces view lists the services', async function () {
     if (!isWebHost()) this.skip();
     const expected = [...new Set(raw.get('orders')!.filter((s) => s.name === 'orders.validate').map((s) => s.traceId))];
-    const done = vscode.commands.executeCommand<TraceSummary[] | undefined>('spanlens.searchTraces');
-    await waitFor(async () => (await quickInputTitle()).includes('(1/3)'), 'service step');
-    await waitFor(async () => (await quickInputRows()).some((t) => t.includes('orders')), 'services listed');
-    await pick('orders');
-    await waitFor(async () => (await quickInputTitle()).includes('(2/3)'), 'operation step');
-    await waitFor(async () => (await quickInputRows()).some((t) => t.includes('orders.validate')), 'operations listed');
-    await pick('orders.validate');
-    await waitFor(async () => (await quickInputTitle()).includes('(3/3)'), 'filter step');
-    assert.ok(await input(QUICK_INPUT_BOX, { value: 'lookback=1h limit=1000', press: 'Enter' }));
-    await waitFor(async () => (await quickInputTitle()).includes(`${expected.length} trace(s)`), `results step with ${expected.length} traces`);
-    assert.ok(await input(QUICK_INPUT_BOX, { press: 'Enter' }));
-    const results = (await done) ?? [];
+    const results = await searchThroughQuickPick('orders', 'orders.validate', 'lookback=1h limit=1000', expected.length);
     assert.deepEqual(results.map((s) => s.traceId).sort(), [...expected].sort());
     const newest = [...results].sort((a, b) => b.startTimeUs - a.startTimeUs)[0]!;
     const spanCount = [...raw.values()].flat().filter((s) => s.traceId === newest.traceId).length;

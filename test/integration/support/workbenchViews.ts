@@ -1,6 +1,8 @@
 // Reading and driving the workbench the way a user would, for the suites against real backends: the quick input,
 // the viewer's waterfall rows, the Traces view's virtualized list.
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TraceSummary } from '../../../src/core/sources/traceSource';
 import { click, input, takeScreenshot, workbenchTexts } from './webHost';
 import { waitFor } from './wait';
 
@@ -64,4 +66,23 @@ export async function waitForRow(rows: () => Promise<string[]>, text: string, wh
     await takeScreenshot(`real-backend-missing-${text.replace(/[^a-z0-9]+/gi, '-')}`);
     throw new Error(`${error instanceof Error ? error.message : String(error)}; rows shown: ${JSON.stringify(await rows())}`);
   }
+}
+
+/**
+ * Runs Search Traces through its three QuickPick steps as a user would (service, operation, filter text), waits for the
+ * results step to count `expectedCount` traces, opens the first and returns the command's result rows.
+ */
+export async function searchThroughQuickPick(service: string, operation: string, filter: string, expectedCount: number): Promise<TraceSummary[]> {
+  const done = vscode.commands.executeCommand<TraceSummary[] | undefined>('spanlens.searchTraces');
+  await waitFor(async () => (await quickInputTitle()).includes('(1/3)'), 'service step');
+  await waitFor(async () => (await quickInputRows()).some((t) => t.includes(service)), 'services listed');
+  await pick(service);
+  await waitFor(async () => (await quickInputTitle()).includes('(2/3)'), 'operation step');
+  await waitFor(async () => (await quickInputRows()).some((t) => t.includes(operation)), 'operations listed');
+  await pick(operation);
+  await waitFor(async () => (await quickInputTitle()).includes('(3/3)'), 'filter step');
+  assert.ok(await input(QUICK_INPUT_BOX, { value: filter, press: 'Enter' }));
+  await waitFor(async () => (await quickInputTitle()).includes(`${expectedCount} trace(s)`), `results step with ${expectedCount} traces`);
+  assert.ok(await input(QUICK_INPUT_BOX, { press: 'Enter' }));
+  return (await done) ?? [];
 }
