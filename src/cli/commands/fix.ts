@@ -108,9 +108,9 @@ export const fixCommand: CliCommand = {
     }
     const options = optionsForFile(file, parseRuleFlags([]), flags.get('--tracer-name'));
     const position = { line: line - 1, character };
-    const edits = intel.computeFix(text, file, fixFlag as FixKey, position, options);
+    const edits = await intel.computeFix(text, file, fixFlag as FixKey, position, options);
     if (!edits) {
-      const offered = intel.listRefactorings(text, file, position, options).find((r) => r.id === base && r.disabledReason);
+      const offered = (await intel.listRefactorings(text, file, position, options)).find((r) => r.id === base && r.disabledReason);
       const why = offered?.disabledReason ?? 'there is nothing for this fix at that line (or it was already applied)';
       throw new SpanLensError('bad-input', `No '${fixFlag}' fix at ${file}:${line}: ${why}.`, { file });
     }

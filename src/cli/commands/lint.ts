@@ -26,7 +26,7 @@ export interface LintRow {
   readonly fixable: boolean;
 }
 
-const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go)$/i;
 const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test']);
 
 const usage = [
@@ -193,7 +193,7 @@ export const lintCommand: CliCommand = {
         }
       }
       if (flags.has('--fix') && encoding !== undefined) {
-        const result = intel.applySafeFixes(text, file, options);
+        const result = await intel.applySafeFixes(text, file, options);
         if (result.roundLimitReached) io.err(`spanlens lint: ${file}: stopped after ${result.rounds} rounds of fixes; run lint --fix again for the rest.`);
         if (result.applied > 0) {
           try {
@@ -210,7 +210,7 @@ export const lintCommand: CliCommand = {
       }
       inputs.push({ fileName: file, text, options });
     }
-    const results = intel.lintFiles(inputs, { rules });
+    const results = await intel.lintFiles(inputs, { rules });
     const rows: LintRow[] = [...results.flatMap((r) => r.findings.map((f) => row(r.fileName, f))), ...(await lintTraces(positionals, parsed, signal))];
     if (flags.has('--json')) {
       io.out(JSON.stringify(rows, null, 2));

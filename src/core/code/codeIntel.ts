@@ -4,7 +4,13 @@
 // loads a parser; the CLI requires it inside the commands that need it.
 import type { Position } from '../model/textRange';
 import type { FinderOptions, FunctionLocation, InstrumentedFunction } from './instrumented/types';
-import { languageForFile } from './languages/registry';
+import type { FileFindings, FileInput } from './lint/lintEngine';
+import type { Finding, FixKey, LintOptions } from './lint/lintTypes';
+import type { FixTarget, Refactoring } from './fixes/fixApi';
+import type { FixAllResult } from './fixes/fixFootprint';
+import type { TextEdit } from '../model/textRange';
+import { languageOfFile } from './languages/languageIds';
+import { languageForFile, loadLanguage } from './languages/registry';
 import { findByQualifiedName, functionAt as innermostFunction } from './symbols';
 
 export const codeIntelVersion = 2;
@@ -33,14 +39,52 @@ export async function findSymbol(text: string, fileName: string, qualifiedName: 
 
 export { matchSpanToFunction } from './instrumented/codeAttributes';
 export { serviceNamesFromCode, invalidateServiceScans } from './codeServiceLookup';
-// Lint and fixes: TypeScript/JavaScript for now (the other languages come through the same interface).
-export { lintText, lintFiles } from './lint/lintEngine';
+// Lint and fixes, in every language that has them: TS/JS files together (duplicate span names across files), the
+// others through their language folder.
 export { listLintRules } from './lint/lintTypes';
 export type { Finding, FixDescriptor, FixId, FixKey, LintOptions, ProjectInfo, RuleId, RuleInfo, RuleSetting, Severity } from './lint/lintTypes';
-export { computeFix, listRefactorings } from './fixes/fixApi';
 export type { FixTarget, Refactoring } from './fixes/fixApi';
 export { generateTracingSetup, packageJsonEdits } from './fixes/tracingSetup';
 export type { GeneratedFile, TracingSetupOptions } from './fixes/tracingSetup';
 export { applyTextEdits } from './fixes/textEdits';
-export { applySafeFixes } from './fixes/fixAll';
-export type { FixAllResult } from './fixes/fixAll';
+export type { FixAllResult } from './fixes/fixFootprint';
+
+/** The tracing lint of one file; [] for a language without lint. */
+export async function lintText(text: string, fileName: string, options: LintOptions = {}): Promise<Finding[]> {
+  const language = await languageForFile(fileName);
+  return language?.lintText?.(text, fileName, options) ?? [];
+}
+
+/** Lints several files, in the order given; TS/JS files are linted together for names duplicated across files. */
+export async function lintFiles(files: readonly FileInput[], options: LintOptions = {}): Promise<FileFindings[]> {
+  const results: Array<FileFindings | undefined> = files.map(() => undefined);
+  const typescriptAt: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    const id = languageOfFile(f.fileName)?.id;
+    if (id === 'typescript') typescriptAt.push(i);
+    else results[i] = { fileName: f.fileName, findings: await lintText(f.text, f.fileName, f.options ?? options) };
+  }
+  if (typescriptAt.length > 0) {
+    const typescript = await loadLanguage('typescript');
+    typescript?.lintFiles?.(typescriptAt.map((i) => files[i]!), options).forEach((r, k) => (results[typescriptAt[k]!] = r));
+  }
+  return results.map((r, i) => r ?? { fileName: files[i]!.fileName, findings: [] });
+}
+
+/** The edits of one fix, or undefined when it does not apply (or the language has no fixes). */
+export async function computeFix(text: string, fileName: string, fixId: FixKey, target: FixTarget, options: LintOptions = {}): Promise<TextEdit[] | undefined> {
+  const language = await languageForFile(fileName);
+  return language?.computeFix?.(text, fileName, fixId, target, options);
+}
+
+export async function listRefactorings(text: string, fileName: string, position: Position, options: LintOptions = {}): Promise<Refactoring[]> {
+  const language = await languageForFile(fileName);
+  return language?.listRefactorings?.(text, fileName, position, options) ?? [];
+}
+
+/** `lint --fix` on one file: its safe fixes applied until none applies; the text unchanged for other languages. */
+export async function applySafeFixes(text: string, fileName: string, options: LintOptions = {}): Promise<FixAllResult> {
+  const language = await languageForFile(fileName);
+  return language?.applySafeFixes?.(text, fileName, options) ?? { text, applied: 0, rounds: 0, roundLimitReached: false };
+}

@@ -6,6 +6,8 @@ import type { Position, TextEdit } from '../../model/textRange';
 import type { FinderOptions, FunctionLocation, InstrumentedFunction } from '../instrumented/types';
 import type { Finding, FixKey, LintOptions } from '../lint/lintTypes';
 import type { FixTarget, Refactoring } from '../fixes/fixApi';
+import type { FixAllResult } from '../fixes/fixFootprint';
+import type { FileFindings, FileInput } from '../lint/lintEngine';
 import type { CodeLanguageId } from './languageIds';
 import type { ServiceFacts } from '../serviceFacts';
 
@@ -29,10 +31,14 @@ export interface CodeIntelLanguage {
   serviceFacts?(text: string, fileName: string, helperNames: readonly string[]): ServiceFacts;
   /** Tracing lint. Languages without lint yet leave it out (no findings). */
   lintText?(text: string, fileName: string, options: LintOptions): Finding[];
+  /** Lints files of this language together (rules that look across files); default: one by one with lintText. */
+  lintFiles?(files: readonly FileInput[], options: LintOptions): FileFindings[];
   /** The edits of one fix, or undefined when it does not apply. */
   computeFix?(text: string, fileName: string, fixId: FixKey, target: FixTarget, options: LintOptions): TextEdit[] | undefined;
   /** Refactorings offered at a position (wrap in span, add propagation, …). */
   listRefactorings?(text: string, fileName: string, position: Position, options: LintOptions): Refactoring[];
+  /** `lint --fix`: every safe fix, in rounds, until none applies. */
+  applySafeFixes?(text: string, fileName: string, options: LintOptions): FixAllResult;
 }
 
 /** What a language folder exports: loads the parser (a grammar, the compiler) once and returns the language. */

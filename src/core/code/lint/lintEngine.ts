@@ -1,11 +1,13 @@
 // Runs the tracing rules over one file or a set of files and turns internal findings into the public, plain-data
 // `Finding` shape (0-based ranges, fix descriptors without closures).
-import type { Range } from '../../model/textRange';
 import { createSourceContext, type SourceContext } from '../fixes/sourceContext';
-import { lineStarts, rangeOfOffsets } from '../fixes/textEdits';
-import type { Finding, LintOptions, RuleId, RuleSetting, Severity } from './lintTypes';
+import { lineStarts } from '../fixes/textEdits';
+import type { Finding, LintOptions, RuleId, Severity } from './lintTypes';
 import { ruleInfos } from './lintTypes';
-import type { RawFinding, ResolvedLintOptions, Rule, RuleContext } from './ruleTypes';
+import { resolveOptions, ruleSetting, toFinding } from './lintSettings';
+import type { RawFinding, Rule, RuleContext } from './ruleTypes';
+
+export { defaultTracerName, resolveOptions, ruleSetting, toFinding } from './lintSettings';
 import { collectSites } from './spanSites';
 import { deprecatedAttributeKey } from './rules/deprecatedAttributeKey';
 import { duplicateSpanName, listPlaces, type NamedSpanStart, namedPlaces, namedSpanStarts, renameSpanFix } from './rules/duplicateSpanName';
@@ -17,7 +19,8 @@ import { sensitiveAttribute } from './rules/sensitiveAttribute';
 import { spanNotActive } from './rules/spanNotActive';
 import { spanNotEnded } from './rules/spanNotEnded';
 
-const rules: Readonly<Record<RuleId, Rule>> = {
+// Rules that apply to TS/JS; the others (context-dropped) are written for languages where the mistake exists.
+const rules: Readonly<Partial<Record<RuleId, Rule>>> = {
   'span-not-ended': spanNotEnded,
   'exception-not-recorded': exceptionNotRecorded,
   'high-cardinality-span-name': highCardinalitySpanName,
@@ -29,16 +32,6 @@ const rules: Readonly<Record<RuleId, Rule>> = {
   'propagator-not-configured': propagatorNotConfigured,
 };
 
-export const defaultTracerName = 'app';
-
-export function resolveOptions(options: LintOptions): ResolvedLintOptions {
-  return { tracerName: options.tracerName ?? defaultTracerName, spanNameTemplate: options.spanNameTemplate, project: options.project ?? {} };
-}
-
-export function ruleSetting(id: RuleId, options: LintOptions): RuleSetting {
-  return options.rules?.[id] ?? ruleInfos.find((r) => r.id === id)!.defaultSeverity;
-}
-
 export function ruleContext(ctx: SourceContext, options: LintOptions): RuleContext {
   return { ctx, sites: collectSites(ctx.sourceFile), options: resolveOptions(options), claimedNames: new Map() };
 }
@@ -48,21 +41,10 @@ export function runRules(rc: RuleContext, options: LintOptions, enabled?: (id: R
   const out: RawFinding[] = [];
   for (const info of ruleInfos) {
     const on = enabled ? enabled(info.id) : ruleSetting(info.id, options) !== 'off';
-    if (on) out.push(...rules[info.id](rc));
+    const rule = rules[info.id];
+    if (on && rule) out.push(...rule(rc));
   }
   return out.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-}
-
-/** `starts`: lineStarts(text), passed by callers that convert many findings of one text. */
-export function toFinding(text: string, raw: RawFinding, severity: Severity, starts?: readonly number[]): Finding {
-  const range: Range = rangeOfOffsets(text, raw.start, raw.end, starts);
-  return {
-    rule: raw.rule,
-    severity,
-    message: raw.message,
-    range,
-    fixes: raw.fixes.map((f) => ({ id: f.id, title: f.title, kind: f.kind, safe: f.safe })),
-  };
 }
 
 /** Lints one file's text. `fileName` decides TS vs JS (and JSX) parsing. */

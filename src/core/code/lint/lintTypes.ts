@@ -13,7 +13,8 @@ export type RuleId =
   | 'duplicate-span-name'
   | 'span-not-active'
   | 'missing-propagation'
-  | 'propagator-not-configured';
+  | 'propagator-not-configured'
+  | 'context-dropped';
 
 /** Fix ids; `computeFix` accepts each of them. */
 export const fixIds = [
@@ -89,6 +90,11 @@ export const ruleInfos: readonly RuleInfo[] = [
   { id: 'span-not-active', defaultSeverity: 'warning', description: 'A span from startSpan is never made active while child work runs, so child spans lose their parent.' },
   { id: 'missing-propagation', defaultSeverity: 'info', description: 'An outgoing call in a traced file does not inject trace context.' },
   { id: 'propagator-not-configured', defaultSeverity: 'warning', description: 'The project depends on the B3 propagator but the tracing setup never configures it.' },
+  {
+    id: 'context-dropped',
+    defaultSeverity: 'warning',
+    description: "A span or an outgoing request is given an empty context (Go's context.Background()/TODO(), http.NewRequest) where the caller's context is at hand, so the trace breaks there.",
+  },
 ];
 
 export const severityRank: Readonly<Record<Severity, number>> = { hint: 0, info: 1, warning: 2, error: 3 };

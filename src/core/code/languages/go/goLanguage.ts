@@ -3,6 +3,8 @@
 import type { FinderOptions, FunctionLocation, InstrumentedFunction } from '../../instrumented/types';
 import { loadGrammar, withTree, type LoadedGrammar } from '../../treeSitter/treeSitterRuntime';
 import type { CodeIntelLanguage } from '../codeIntelLanguage';
+import { applySafeFixesWithLanguage, computeFixWithLanguage, lintWithLanguage, listRefactoringsWithLanguage } from '../../lint/languageLint';
+import { goLinter } from './lint/goLinter';
 import { GoFindings } from './goEmit';
 import { GoFile } from './goFile';
 import { listGoFunctions, type GoFunctionTarget } from './goFunctions';
@@ -33,9 +35,14 @@ export function listGoFunctionsIn(grammar: LoadedGrammar, text: string): Functio
 
 export async function loadGoLanguage(): Promise<CodeIntelLanguage> {
   const grammar = await loadGrammar('go');
+  const linter = goLinter(grammar);
   return {
     id: 'go',
     findInstrumentedFunctions: (text, _fileName, options) => findGoInstrumentedFunctions(grammar, text, options),
     listFunctions: (text) => listGoFunctionsIn(grammar, text),
+    lintText: (text, fileName, options) => lintWithLanguage(linter, text, fileName, options),
+    computeFix: (text, fileName, fixId, target, options) => computeFixWithLanguage(linter, text, fileName, fixId, target, options),
+    listRefactorings: (text, fileName, position, options) => listRefactoringsWithLanguage(linter, text, fileName, position, options),
+    applySafeFixes: (text, fileName, options) => applySafeFixesWithLanguage(linter, text, fileName, options),
   };
 }

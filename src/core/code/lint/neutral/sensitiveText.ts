@@ -9,7 +9,8 @@ const keyPatterns: ReadonlyArray<{ readonly re: RegExp; readonly kind: Sensitive
   { re: /(^|_)(password|passwd|pwd|passphrase|pass_phrase)(_|$)/, kind: 'password' },
   { re: /(^|_)(client_)?secret(_key)?(_|$)/, kind: 'secret' },
   { re: /(^|_)token$|(^|_)(access|refresh|id|auth|bearer|api|session|csrf|xsrf|oauth)_?token(_|$)/, kind: 'token' },
-  { re: /(^|_)(proxy_)?authori[sz]ation(_|$)|(^|_)credentials?(_|$)/, kind: 'credentials' },
+  // `authorization` as the header or its value, not `authorization_model_id` (an id of an authorization model).
+  { re: /(^|_)(proxy_)?authori[sz]ation(_(header|value|token))?$|(^|_)credentials?(_|$)/, kind: 'credentials' },
   { re: /(^|_)(set_)?cookies?(_|$)/, kind: 'cookie' },
   { re: /(^|_)(x_)?api_?key(_|$)|(^|_)(access|private|secret)_key(_|$)/, kind: 'api key' },
   { re: /(^|_)e_?mail(_address)?(_|$)/, kind: 'email' },

@@ -4,11 +4,11 @@
 // the functions that produce spans and a span name each records; every other function must get no lens.
 // Offline (or without Go) the test is skipped with a line saying so; with CI=true that is a failure.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spanNameMatches } from '../../../../../src/core/code/instrumented/spanNameMatcher';
 import { describeSpanNameMatcher } from '../../../../../src/core/code/instrumented/spanNameMatcher';
+import { downloadGoModule as downloadModule } from '../../../../support/goCorpusModule';
 import { goLanguage } from './goTestSupport';
 
 interface Expected {
@@ -24,32 +24,7 @@ interface Expectations {
   readonly expected: Readonly<Record<string, readonly Expected[]>>;
 }
 
-const repoRoot = path.resolve(__dirname, '../../../../..');
-const cacheDir = path.join(repoRoot, '.spanlens-cache', 'corpora', 'go');
 const expectations = JSON.parse(fs.readFileSync(path.join(__dirname, 'corpus', 'openfga-v1.11.2.expected.json'), 'utf8')) as Expectations;
-
-/** Downloads module@version into the corpus cache (a module cache of its own) and returns its folder. */
-function downloadModule(module: string, version: string): Promise<string> {
-  fs.mkdirSync(cacheDir, { recursive: true });
-  return new Promise((resolve, reject) => {
-    execFile(
-      'go',
-      ['mod', 'download', '-json', `${module}@${version}`],
-      // Outside any module, with the cache writable so the folder can be deleted like any other cache.
-      { cwd: cacheDir, timeout: 180_000, env: { ...process.env, GOMODCACHE: path.join(cacheDir, 'mod'), GOFLAGS: '-modcacherw', GO111MODULE: 'on' } },
-      (err, stdout, stderr) => {
-        let dir: string | undefined;
-        try {
-          dir = (JSON.parse(stdout) as { Dir?: string; Error?: string }).Dir;
-        } catch {
-          // no JSON: reported below
-        }
-        if (dir && fs.existsSync(dir)) resolve(dir);
-        else reject(new Error((err?.message ?? '') + String(stderr).slice(0, 400)));
-      },
-    );
-  });
-}
 
 describe('Go lenses on real code (openfga corpus)', function () {
   this.timeout(240_000);
