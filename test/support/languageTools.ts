@@ -16,10 +16,10 @@ export interface ToolRun {
   readonly stderr: string;
 }
 
-export function runTool(command: string, args: readonly string[], options: { readonly input?: string; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {}): ToolRun {
+export function runTool(command: string, args: readonly string[], options: { readonly input?: string; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number } = {}): ToolRun {
   const r = spawnSync(command, args, {
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
     ...(options.input !== undefined ? { input: options.input } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -115,6 +115,11 @@ func G() string { return "tracer.Start(ctx, \\"in a string\\")" }`,
       assert.deepEqual(await rules(server), []);
     });
 
+    it('reads a file that uses the package’s tracer without importing the API itself', async () => {
+      const text = 'package orders\n\nimport "context"\n\nfunc Load(ctx context.Context) error {\n\t_, span := tracer.Start(ctx, "orders.load")\n\tspan.AddEvent("loaded")\n\treturn nil\n}\n';
+      assert.deepEqual(await rules(text), [['span-not-ended', 6]]);
+    });
+
     it('offers no defer fix for a span started in a loop, and says why', async () => {
       const text = goSource('a3', otelImports, `
 func Each(ctx context.Context, ids []string) {
@@ -226,6 +231,17 @@ func Call(ctx context.Context) error {
       assert.deepEqual(await findingsOf(out, 'context-dropped'), []);
     });
 
+    it('is quiet for a new root linked to the caller’s span (a deliberate detach)', async () => {
+      const text = goSource('c4', [...otelImports, 'go.opentelemetry.io/otel/trace'], `
+func Shadow(parentCtx context.Context) {
+	link := trace.LinkFromContext(parentCtx)
+	_, span := tracer.Start(context.Background(), "shadow", trace.WithLinks(link))
+	defer span.End()
+}
+`);
+      assert.deepEqual(await findingsOf(text, 'context-dropped'), []);
+    });
+
     it('is quiet where there is no caller context (main, init, a background worker)', async () => {
       const text = goSource('c3', otelImports, `
 func Worker() {
@@ -255,6 +271,15 @@ func Load(ctx context.Context, o order, n int) {
       assert.match(out, /tracer\.Start\(ctx, "orders\.load", trace\.WithAttributes\(attribute\.String\("load\.n", fmt\.Sprint\(n\)\)\)\)/);
       assert.match(out, /tracer\.Start\(ctx, "orders\.item\/\{id\}", trace\.WithAttributes\(attribute\.String\("o\.id", o\.ID\)\)\)/);
       assert.deepEqual(await findingsOf(out, 'high-cardinality-span-name'), []);
+    });
+
+    it('is quiet for a helper that starts spans for its callers from its name parameter', async () => {
+      const text = goSource('d3', [...otelImports, 'go.opentelemetry.io/otel/trace'], `
+func startTrace(ctx context.Context, name string) (context.Context, trace.Span) {
+	return tracer.Start(ctx, "mysql."+name)
+}
+`);
+      assert.deepEqual(await findingsOf(text, 'high-cardinality-span-name'), []);
     });
 
     it('is quiet for literal and constant names', async () => {

@@ -27,14 +27,6 @@ function freeName(fn: SyntaxNode, candidates: readonly string[]): string {
   return candidates.find((c) => identifiersNamed(fn, c).length === 0) ?? `${candidates[0]}${fn.startIndex}`;
 }
 
-function lastResultIsError(fn: SyntaxNode): boolean {
-  const result = fn.childForFieldName('result');
-  if (!result) return false;
-  if (result.type === 'type_identifier') return result.text === 'error';
-  const params = result.namedChildren.filter((c) => c?.type === 'parameter_declaration');
-  return params.at(-1)?.childForFieldName('type')?.text === 'error';
-}
-
 function wrapEdits(lc: GoLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } | { reason: string } {
   const body = fn.childForFieldName('body');
   if (!body) return { reason: 'the function has no body' };
@@ -43,7 +35,9 @@ function wrapEdits(lc: GoLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } |
   if (!label) return { reason: 'the function has no name' };
   const edits: OffsetEdit[] = [];
   const caller = callerContextOf(fn, localNameOf(lc, 'context'), localNameOf(lc, 'net/http'));
-  const recorded = lastResultIsError(fn) ? errorReturns(fn, body.startIndex) : [];
+  // Every `if err != nil { return …err… }`, the same places exception-not-recorded looks at: the error goes back
+  // to the caller, as a result or inside one (`Item{Err: err}`).
+  const recorded = errorReturns(fn, body.startIndex);
   let tracer = packageTracer(lc);
   // Every package the new code names, imported in one step (one group, sorted, as gofmt keeps them).
   const needed: Array<'otel' | 'context' | 'codes'> = [...(tracer ? [] : ['otel' as const]), ...(caller ? [] : ['context' as const]), ...(recorded.length > 0 ? ['codes' as const] : [])];

@@ -104,10 +104,10 @@ export function goHighCardinalitySpanName(lc: GoLintContext): RawFinding[] {
   for (const start of lc.starts) {
     const parts = nameParts(start.nameArg, fmtPkg);
     if (!parts || !mixesTextAndValues(parts)) continue;
-    // A helper that names spans from its own parameter (`startTrace(ctx, "read")` → "mysql.read"): how many names
-    // there are depends on its callers, which pass constants far more often than ids.
+    // A helper that starts spans for its callers (`return tracer.Start(ctx, "mysql."+name)`): how many names there
+    // are depends on what its callers pass, constants far more often than ids.
     const params = parametersOf(start.fn);
-    if (parts.every((p) => p.kind === 'text' || (p.ref.node.type === 'identifier' && params.has(p.ref.node.text)))) continue;
+    if (start.statement.type === 'return_statement' && parts.every((p) => p.kind === 'text' || (p.ref.node.type === 'identifier' && params.has(p.ref.node.text)))) continue;
     const low = lowCardinalityNameOf(parts);
     const values = parts.flatMap((p) => (p.kind === 'value' ? [p.ref.node.text] : []));
     const suggestion = low.name !== '' ? { name: low.name, keys: low.attributes.map((a) => a.key) } : undefined;

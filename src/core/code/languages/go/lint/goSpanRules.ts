@@ -103,14 +103,19 @@ function endsAtTail(start: GoSpanStart, ends: readonly SyntaxNode[]): boolean {
   return !!last && ends.some((e) => e.parent?.id === last.id || e.id === last.id);
 }
 
-/** `err != nil` / `nil != err`: the checked identifier. */
+/**
+ * Names Go code gives error values (`err`, `readErr`, `errClose`, `e`): without types, the name is what tells an
+ * `if err != nil` from an `if item != nil` (recording `item` would not compile).
+ */
+const errorName = /^(err|e|error)$|Err$|^err[A-Z0-9_]/;
+
+/** `err != nil` / `nil != err`: the checked error variable. */
 function checkedError(condition: SyntaxNode | null): string | undefined {
   if (condition?.type !== 'binary_expression' || condition.childForFieldName('operator')?.text !== '!=') return undefined;
   const l = condition.childForFieldName('left');
   const r = condition.childForFieldName('right');
-  if (l?.type === 'identifier' && r?.type === 'nil') return l.text;
-  if (r?.type === 'identifier' && l?.type === 'nil') return r.text;
-  return undefined;
+  const id = l?.type === 'identifier' && r?.type === 'nil' ? l.text : r?.type === 'identifier' && l?.type === 'nil' ? r.text : undefined;
+  return id !== undefined && errorName.test(id) ? id : undefined;
 }
 
 export interface ErrorReturn {

@@ -1,8 +1,9 @@
-// The span starts the Go lint looks at: `ctx, span := tracer.Start(ctx, "name", opts…)` (or `=`, or `_, span`), in
-// a file that imports the OpenTelemetry API, on a receiver that is a tracer (`tracer`, `s.tracer`,
-// `otel.Tracer("x")`, a variable bound to one). Other `.Start(ctx, …)` calls (servers, timers) are not spans.
+// The span starts the Go lint looks at: `ctx, span := tracer.Start(ctx, "name", opts…)` (or `=`, or `_, span`) on a
+// receiver that is a tracer (`tracer`, `s.tracer`, `otel.Tracer("x")`, a variable bound to one) and a first argument
+// that is a context. The file need not import the API: a package's tracer is often declared in another of its files.
+// Other `.Start(ctx, …)` calls (servers, timers) are not spans.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
-import { callArguments, enclosingFunctionOf, methodCall, statementOf } from './goLintSyntax';
+import { callArguments, enclosingFunctionOf, methodCall, parametersOf, statementOf } from './goLintSyntax';
 
 export interface GoSpanStart {
   readonly call: SyntaxNode;
@@ -44,19 +45,27 @@ function tracerVariables(root: SyntaxNode): Set<string> {
   return out;
 }
 
+/** `ctx`, `parentCtx`, `r.Context()`, `context.Background()`, `trace.ContextWithSpan(…)`: something that is a context. */
+function looksLikeContext(expr: SyntaxNode, fn: SyntaxNode): boolean {
+  if (expr.type === 'identifier' && /\bContext$/.test(parametersOf(fn).get(expr.text) ?? '')) return true;
+  if (expr.type === 'identifier' || expr.type === 'selector_expression') return /ctx|context/i.test(expr.text);
+  if (expr.type === 'call_expression') return /(^|\.)(Context|Background|TODO|ContextWith\w*|With\w+)\s*\(/.test(expr.text.split('(')[0] + '(') || /context\./.test(expr.text.slice(0, 9));
+  return false;
+}
+
 export function findGoSpanStarts(root: SyntaxNode, imports: ReadonlyMap<string, string>): GoSpanStart[] {
-  if (!importsOtel(imports)) return [];
-  const tracerVars = tracerVariables(root);
+  const otel = importsOtel(imports);
+  if (!otel && !/tracer/i.test(root.text)) return [];
+  const tracerVars = otel ? tracerVariables(root) : new Set<string>();
   const out: GoSpanStart[] = [];
   for (const call of root.descendantsOfType('call_expression')) {
     if (!call) continue;
     const m = methodCall(call);
     if (m?.method !== 'Start' || !isTracerReceiver(m.operand, tracerVars)) continue;
     const args = callArguments(call);
-    if (args.length < 2) continue;
     const fn = enclosingFunctionOf(call);
     const statement = statementOf(call);
-    if (!fn || !statement) continue;
+    if (!fn || !statement || args.length < 2 || !looksLikeContext(args[0]!, fn)) continue;
     let spanVar: string | undefined;
     let ctxVar: string | undefined;
     const right = call.parent?.type === 'expression_list' ? call.parent : undefined;
