@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repoRoot } from '../../support/fixtures';
+import { codeActions } from '../support/codeActions';
 import { waitFor } from '../support/wait';
 import { isWebHost, takeScreenshot, workbenchTexts } from '../support/webHost';
 
@@ -154,21 +155,6 @@ describe('tracing lint and quick-fixes', function () {
     assert.equal(pkg.dependencies['express'], '4.21.2');
   });
 });
-
-/**
- * Code actions of one kind, resolved. The request is cancelled when the document model changes under it (VS Code
- * re-reads a file it just saw on disk), so a cancelled request is asked again.
- */
-async function codeActions(uri: vscode.Uri, range: vscode.Range, kind: string): Promise<vscode.CodeAction[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind, 50)) ?? [];
-    } catch (e) {
-      if (attempt >= 5 || !(e instanceof Error) || !/Canceled/.test(e.message)) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 function revert(doc: vscode.TextDocument, text: string): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
