@@ -26,7 +26,7 @@ export interface LintRow {
   readonly fixable: boolean;
 }
 
-const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go)$/i;
+const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|py)$/i;
 const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test']);
 
 const usage = [

@@ -6,6 +6,8 @@ import { spanNameMatcherKey } from '../../instrumented/spanNameMatcher';
 import type { FinderOptions, FunctionLocation, InstrumentedFunction } from '../../instrumented/types';
 import { loadGrammar, withTree, type LoadedGrammar } from '../../treeSitter/treeSitterRuntime';
 import type { CodeIntelLanguage } from '../codeIntelLanguage';
+import { applySafeFixesWithLanguage, computeFixWithLanguage, lintWithLanguage, listRefactoringsWithLanguage } from '../../lint/languageLint';
+import { pythonLinter } from './lint/pyLinter';
 import { codeLanguages } from '../languageIds';
 import { findDjangoRoutes } from './djangoRoutes';
 import { findFlaskFastapiRoutes } from './flaskFastapiRoutes';
@@ -56,9 +58,14 @@ export function listPythonFunctionsOf(grammar: LoadedGrammar, text: string, file
 
 export async function loadPythonLanguage(): Promise<CodeIntelLanguage> {
   const grammar = await loadGrammar('python');
+  const linter = pythonLinter(grammar);
   return {
     id: 'python',
     findInstrumentedFunctions: (text, fileName, options) => findPythonInstrumentedFunctions(grammar, text, fileName, options),
     listFunctions: (text, fileName) => listPythonFunctionsOf(grammar, text, fileName),
+    lintText: (text, fileName, options) => lintWithLanguage(linter, text, fileName, options),
+    computeFix: (text, fileName, fixId, target, options) => computeFixWithLanguage(linter, text, fileName, fixId, target, options),
+    listRefactorings: (text, fileName, position, options) => listRefactoringsWithLanguage(linter, text, fileName, position, options),
+    applySafeFixes: (text, fileName, options) => applySafeFixesWithLanguage(linter, text, fileName, options),
   };
 }

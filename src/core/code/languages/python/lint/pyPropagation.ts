@@ -1,0 +1,70 @@
+// missing-propagation for Python: in a file that traces, an outgoing `requests.get(…)` / `httpx.post(…)` (the
+// module-level helpers and `request(method, url)`) that carries no injected context, while neither the file nor the
+// project installs the client's instrumentation (which injects by itself). The fix injects into the call's headers:
+// `inject(headers)` before it when it passes a headers variable, else a new headers dict passed as `headers=`.
+import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
+import type { OffsetEdit } from '../../../fixes/textEdits';
+import type { RawFinding } from '../../../lint/ruleTypes';
+import { ensureFromImport } from './pyImports';
+import type { PyLintContext } from './pyLintContext';
+import { argsOf, identifiersNamed, indentOf, lineStartOf, methodCall } from './pyLintSyntax';
+
+const clients: Readonly<Record<string, { instrumentation: string; instrumentor: string }>> = {
+  requests: { instrumentation: 'opentelemetry-instrumentation-requests', instrumentor: 'RequestsInstrumentor' },
+  httpx: { instrumentation: 'opentelemetry-instrumentation-httpx', instrumentor: 'HTTPXClientInstrumentor' },
+};
+const verbs = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'stream']);
+
+/** The statement directly in a block (or the module) that holds `node`: where a line can go before it. */
+function statementOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) if (n.parent.type === 'block' || n.parent.type === 'module') return n;
+  return undefined;
+}
+
+function injectedBefore(call: SyntaxNode, headers: SyntaxNode | undefined): boolean {
+  if (!headers || headers.type !== 'identifier') return false;
+  const scope = call.parent ? (statementOf(call)?.parent ?? call.parent) : call;
+  return scope.descendantsOfType('call').some((c) => c !== null && c.startIndex < call.startIndex && /(^|\.)inject$/.test(c.childForFieldName('function')?.text ?? '') && c.text.includes(headers.text));
+}
+
+function injectEdits(lc: PyLintContext, call: SyntaxNode, headers: SyntaxNode | undefined): OffsetEdit[] | undefined {
+  const statement = statementOf(call);
+  // Only before a statement that starts its line (not after `if x: …` on one line).
+  if (!statement || !/^[ \t]*$/.test(lc.text.slice(lineStartOf(lc.text, statement.startIndex), statement.startIndex))) return undefined;
+  const inject = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'inject');
+  const indent = indentOf(lc.text, statement.startIndex);
+  const at = statement.startIndex;
+  if (headers?.type === 'identifier') return [...inject.edits, { start: at, end: at, newText: `${inject.name}(${headers.text})\n${indent}` }];
+  if (headers) return undefined;
+  const scope = statement.parent ?? lc.root;
+  const name = identifiersNamed(scope, 'headers').length === 0 ? 'headers' : 'trace_headers';
+  const list = call.childForFieldName('arguments')!;
+  const last = list.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
+  const argEdit = last ? { start: last.endIndex, end: last.endIndex, newText: `, headers=${name}` } : { start: list.startIndex + 1, end: list.startIndex + 1, newText: `headers=${name}` };
+  return [...inject.edits, { start: at, end: at, newText: `${name} = {}\n${indent}${inject.name}(${name})\n${indent}` }, argEdit];
+}
+
+export function pyMissingPropagation(lc: PyLintContext): RawFinding[] {
+  if (lc.starts.length === 0 && !/\bopentelemetry\b/.test(lc.text)) return [];
+  const deps = new Set((lc.options.project.dependencies ?? []).map((d) => d.toLowerCase()));
+  // Auto-instrumentation (opentelemetry-instrument with the distro) instruments every installed client.
+  if (deps.has('opentelemetry-distro') || deps.has('opentelemetry-instrumentation')) return [];
+  const out: RawFinding[] = [];
+  for (const call of lc.root.descendantsOfType('call')) {
+    const m = call ? methodCall(call) : undefined;
+    if (!call || !m || m.object.type !== 'identifier' || !verbs.has(m.method)) continue;
+    const client = clients[m.object.text];
+    if (!client || deps.has(client.instrumentation) || lc.text.includes(client.instrumentor)) continue;
+    const headers = argsOf(call).keywords.get('headers');
+    if (injectedBefore(call, headers)) continue;
+    const edits = injectEdits(lc, call, headers);
+    out.push({
+      rule: 'missing-propagation',
+      start: call.startIndex,
+      end: call.childForFieldName('function')!.endIndex,
+      message: `This ${m.object.text} request does not carry the trace context, so the receiving service starts a new trace. Inject it with opentelemetry.propagate.inject(headers), or install ${client.instrumentation}.`,
+      fixes: edits ? [{ id: 'propagate', title: `Inject trace context into this ${m.object.text} request`, kind: 'quickfix', safe: true, edits: () => edits }] : [],
+    });
+  }
+  return out;
+}
