@@ -1,3 +1,5 @@
+import { dependenciesOf, dependencyManifests } from '../../core/code/projectDependencies';
+import { languageOfFile } from '../../core/code/languages/languageIds';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../io';
@@ -27,7 +29,7 @@ export interface LintRow {
 }
 
 const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|py)$/i;
-const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test']);
+const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test', '__pycache__', 'venv', 'vendor', 'target']);
 
 const usage = [
   'Usage: spanlens lint PATH... [options]',
@@ -116,7 +118,23 @@ export function nearestPackage(file: string): PackageInfo {
 }
 
 /** Lint options for one file: rule settings from flags, tracer name and dependencies from its package.json. */
+/** The dependencies the nearest manifest of a Python or Java file declares (requirements, pyproject, pom, Gradle). */
+function manifestDependencies(file: string): string[] | undefined {
+  const language = languageOfFile(file)?.id;
+  const manifests = language ? dependencyManifests[language] : undefined;
+  if (!manifests) return undefined;
+  for (let dir = path.dirname(path.resolve(file)); ; ) {
+    const found = manifests.filter((m) => fs.existsSync(path.join(dir, m)));
+    if (found.length > 0) return found.flatMap((m) => dependenciesOf(m, fs.readFileSync(path.join(dir, m), 'utf8')));
+    const parent = path.dirname(dir);
+    if (parent === dir) return [];
+    dir = parent;
+  }
+}
+
 export function optionsForFile(file: string, rules: Partial<Record<RuleId, RuleSetting>>, tracerName: string | undefined): LintOptions {
+  const manifest = manifestDependencies(file);
+  if (manifest) return { rules, ...(tracerName ? { tracerName } : {}), project: { dependencies: manifest } };
   const pkg = nearestPackage(file);
   const lower = file.toLowerCase();
   const moduleStyle = lower.endsWith('.js') || lower.endsWith('.jsx') ? (pkg.type === 'module' ? 'esm' : undefined) : undefined;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LintOptions, RuleId, RuleSetting } from '../../core/code/codeIntel';
-import { nearestPackageJson } from './projectInfo';
+import { nearestManifestDependencies, nearestPackageJson } from './projectInfo';
 
 const SEVERITIES = new Set(['off', 'hint', 'info', 'warning', 'error']);
 
@@ -12,8 +12,10 @@ export async function lintOptionsFor(uri: vscode.Uri): Promise<LintOptions> {
   for (const [id, value] of Object.entries(configured ?? {})) {
     if (typeof value === 'string' && SEVERITIES.has(value)) rules[id as RuleId] = value as RuleSetting;
   }
-  const pkg = await nearestPackageJson(uri);
   const template = c.get<string>('fixes.spanNameTemplate', '{name}');
+  const manifest = await nearestManifestDependencies(uri);
+  if (manifest) return { rules, ...(template ? { spanNameTemplate: template } : {}), project: { dependencies: manifest } };
+  const pkg = await nearestPackageJson(uri);
   return {
     rules,
     ...(pkg?.name ? { tracerName: pkg.name } : {}),

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { dependenciesOf, dependencyManifests } from '../../core/code/projectDependencies';
+import { languageOfFile } from '../../core/code/languages/languageIds';
 
 export interface NearestPackage {
   readonly uri: vscode.Uri;
@@ -31,4 +33,31 @@ export async function nearestPackageJson(file: vscode.Uri): Promise<NearestPacka
     dir = parent;
   }
   return undefined;
+}
+
+/** For a Python or Java file, the dependencies its nearest manifest declares (requirements, pyproject, pom, Gradle). */
+export async function nearestManifestDependencies(file: vscode.Uri): Promise<string[] | undefined> {
+  const language = languageOfFile(file.fsPath)?.id;
+  const manifests = language ? dependencyManifests[language] : undefined;
+  if (!manifests) return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(file);
+  let dir = vscode.Uri.joinPath(file, '..');
+  for (let depth = 0; depth < 30; depth++) {
+    const found: string[] = [];
+    let any = false;
+    for (const m of manifests) {
+      try {
+        found.push(...dependenciesOf(m, new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, m)))));
+        any = true;
+      } catch {
+        // Not in this folder.
+      }
+    }
+    if (any) return found;
+    if (folder && dir.toString() === folder.uri.toString()) return [];
+    const parent = vscode.Uri.joinPath(dir, '..');
+    if (parent.toString() === dir.toString()) return [];
+    dir = parent;
+  }
+  return [];
 }

@@ -68,4 +68,36 @@ describe('tracing lint and quick-fixes in Go, Python and Java files of the sampl
     const vet = go(['go', 'vet', '.']);
     assert.equal(vet.status, 0, vet.out);
   });
+
+  it('Python: a span named from the SKU (the edit a developer might make to app.py) gets its fix; wrap in span on a plain function; py_compile passes', async function () {
+    const dir = path.join(work, 'recommendations-py');
+    fs.mkdirSync(dir, { recursive: true });
+    const original = fs.readFileSync(path.join(shop(), 'python', 'recommendations', 'app.py'), 'utf8');
+    const edited = original.replace('with tracer.start_as_current_span(RANK_SPAN) as span:', 'with tracer.start_as_current_span(f"recommendations.rank.{sku}") as span:');
+    assert.notEqual(edited, original, 'the sample still names its rank span RANK_SPAN');
+    const file = path.join(dir, 'app.py');
+    fs.writeFileSync(file, edited);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('f"recommendations.rank.{sku}"'));
+    const diagnostic = await diagnosticAt(doc.uri, 'high-cardinality-span-name', line);
+    let text = await applyQuickFix(doc, diagnostic, /^Name the span 'recommendations\.rank' and move the value to attributes$/);
+    assert.equal(text.split('\n')[line], '    with tracer.start_as_current_span("recommendations.rank", attributes={"rank.sku": str(sku)}) as span:');
+    // Wrap in span, offered as a refactoring on a function without one.
+    const portLine = text.split('\n').findIndex((l) => l.startsWith('def port('));
+    const at = new vscode.Position(portLine, 4);
+    const refactors = await codeActions(doc.uri, new vscode.Range(at, at), 'refactor.rewrite.spanlens');
+    const wrap = refactors.find((a) => a.title === "Wrap 'port' in a span" && a.edit && !a.disabled);
+    assert.ok(wrap, `offered: ${refactors.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(wrap.edit!));
+    text = doc.getText();
+    assert.match(text, /def port\(\):\n {4}with tracer\.start_as_current_span\("app\.port"\) as span:\n {8}/);
+    await doc.save();
+    const python = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8', timeout: 60_000 });
+    if (python.error) {
+      if (process.env['CI'] === 'true') throw python.error;
+      return;
+    }
+    assert.equal(python.status, 0, python.stderr);
+  });
 });

@@ -9,6 +9,7 @@ import { ensureFromImport, importAnchorOf } from './pyImports';
 import type { PyLintContext } from './pyLintContext';
 import { identifiersNamed, indentEdits, indentOf, lineEndOf, lineStartOf, pythonString } from './pyLintSyntax';
 import { pyQualifiedName } from './pyNameRules';
+import { recordEdits, swallowingExcepts } from './pySpanRules';
 
 /** A module-level `name = trace.get_tracer(…)`: its name. */
 function moduleTracer(root: SyntaxNode): string | undefined {
@@ -56,6 +57,9 @@ function wrap(lc: PyLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } | { re
   const alias = identifiersNamed(fn, 'span').length === 0 ? ' as span' : '';
   edits.push({ start: regionStart, end: regionStart, newText: `${indent}with ${tracer}.start_as_current_span(${pythonString(name)})${alias}:\n` });
   edits.push(...indentEdits(lc.text, regionStart, regionEnd, lc.unit, lc.stringRows));
+  // An except that swallows an exception inside the new span records it there (what exception-not-recorded asks).
+  const span = alias ? { ref: 'span', edits: [], needsTrace: false } : { ref: 'trace.get_current_span()', edits: [], needsTrace: true };
+  for (const { clause, block } of swallowingExcepts(body)) edits.push(...recordEdits(lc, span, clause, block, lc.unit));
   return { edits };
 }
 

@@ -12,11 +12,20 @@ export interface PyImportResult {
   readonly edits: OffsetEdit[];
 }
 
-/** Where new import lines go: the end of the last top-level import, else after the docstring; -1 for the file's start. */
+/**
+ * Where new import lines go: the end of the file's first run of top-level imports (a module may import again
+ * further down, after code that already runs at import time), else after the docstring; -1 for the file's start.
+ */
 export function importAnchorOf(root: SyntaxNode): number {
   let anchor = -1;
   const children = root.namedChildren.filter((c): c is SyntaxNode => c !== null);
-  for (const c of children) if (importTypes.has(c.type)) anchor = c.endIndex;
+  for (const c of children) {
+    if (importTypes.has(c.type)) anchor = c.endIndex;
+    else if (c.type === 'comment') continue;
+    else if (anchor >= 0) break;
+    else if (c.type === 'expression_statement' && /^(__\w+__\s*=|["'])/.test(c.text)) continue;
+    else break;
+  }
   if (anchor >= 0) return anchor;
   const first = children.find((c) => c.type !== 'comment');
   if (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string') return first.endIndex;

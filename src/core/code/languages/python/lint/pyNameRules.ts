@@ -113,9 +113,10 @@ function moveEdits(start: PySpanStart, name: string, attributes: ReadonlyArray<{
   const edits: OffsetEdit[] = [{ start: start.nameArg!.startIndex, end: start.nameArg!.endIndex, newText: pythonString(name) }];
   if (existing) {
     if (existing.type !== 'dictionary') return undefined;
-    const pairs = existing.namedChildren.filter((c) => c?.type === 'pair');
-    const close = existing.endIndex - 1;
-    edits.push({ start: close, end: close, newText: `${pairs.length > 0 ? ', ' : ''}${entries.join(', ')}` });
+    // After the last entry (a trailing comma or comment after it stays where it is), or inside the empty braces.
+    const lastPair = existing.namedChildren.filter((c) => c?.type === 'pair' || c?.type === 'dictionary_splat').at(-1);
+    const at = lastPair ? lastPair.endIndex : existing.startIndex + 1;
+    edits.push({ start: at, end: at, newText: `${lastPair ? ', ' : ''}${entries.join(', ')}` });
   } else {
     const list = args.list!;
     const lastArg = list.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1)!;

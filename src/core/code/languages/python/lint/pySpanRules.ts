@@ -135,7 +135,7 @@ function exceptionName(lc: PyLintContext, clause: SyntaxNode): { name: string; e
 }
 
 /** How the fix refers to the span inside the with body: its `as` name, one it adds, or the current span. */
-function spanReference(lc: PyLintContext, start: PySpanStart): { ref: string; edits: OffsetEdit[]; needsTrace: boolean } {
+function spanReference(lc: PyLintContext, start: PySpanStart): SpanReference {
   if (start.spanVar) return { ref: start.spanVar, edits: [], needsTrace: false };
   if (start.form === 'with') {
     const scope = start.fn ?? lc.root;
@@ -150,14 +150,11 @@ export function pyExceptionNotRecorded(lc: PyLintContext): RawFinding[] {
   const seen = new Set<number>();
   for (const start of lc.starts) {
     if (start.form === 'assigned' || !start.body) continue;
-    for (const clause of ownDescendants(start.body, 'except_clause')) {
+    for (const { clause, block } of swallowingExcepts(start.body)) {
       if (seen.has(clause.id)) continue;
       // The innermost span around the clause owns it.
       const inner = lc.starts.find((s) => s !== start && s.form !== 'assigned' && s.body && s.body.startIndex > start.body!.startIndex && s.body.startIndex <= clause.startIndex && clause.endIndex <= s.body.endIndex);
       if (inner) continue;
-      const block = clause.namedChildren.find((c) => c?.type === 'block');
-      if (!block || ownDescendants(clause, 'raise_statement').length > 0) continue;
-      if (/\b(record_exception|set_status)\s*\(/.test(clause.text)) continue;
       seen.add(clause.id);
       const header = clause.child(0)!;
       out.push({
@@ -165,7 +162,7 @@ export function pyExceptionNotRecorded(lc: PyLintContext): RawFinding[] {
         start: header.startIndex,
         end: header.endIndex,
         message: `This except swallows the exception inside span ${spanLabel(start)}: the trace shows the operation as successful. Record it with record_exception and set the error status.`,
-        fixes: [{ id: 'record-exception', title: 'Record the exception on the span and set the error status', kind: 'quickfix', safe: true, edits: () => recordEdits(lc, start, clause, block) }],
+        fixes: [{ id: 'record-exception', title: 'Record the exception on the span and set the error status', kind: 'quickfix', safe: true, edits: () => recordEdits(lc, spanReference(lc, start), clause, block) }],
       });
     }
   }
@@ -177,9 +174,30 @@ function spanLabel(start: PySpanStart): string {
   return name !== undefined ? `'${name}'` : start.nameArg ? start.nameArg.text : `'${start.spanVar ?? 'span'}'`;
 }
 
-function recordEdits(lc: PyLintContext, start: PySpanStart, clause: SyntaxNode, block: SyntaxNode): OffsetEdit[] {
+/** The `except` clauses in `scope` (its own, not a nested def's) that neither re-raise nor record the exception. */
+export function swallowingExcepts(scope: SyntaxNode): Array<{ clause: SyntaxNode; block: SyntaxNode }> {
+  const out: Array<{ clause: SyntaxNode; block: SyntaxNode }> = [];
+  for (const clause of ownDescendants(scope, 'except_clause')) {
+    const block = clause.namedChildren.find((c) => c?.type === 'block');
+    if (!block || ownDescendants(clause, 'raise_statement').length > 0) continue;
+    if (/\b(record_exception|set_status)\s*\(/.test(clause.text)) continue;
+    out.push({ clause, block });
+  }
+  return out;
+}
+
+export interface SpanReference {
+  readonly ref: string;
+  readonly edits: OffsetEdit[];
+  readonly needsTrace: boolean;
+}
+
+/**
+ * Records the exception of `clause` on the span and sets the error status, at the top of its block. `extraIndent`:
+ * what a fix re-indenting the same lines adds (the wrap puts the clause one level deeper).
+ */
+export function recordEdits(lc: PyLintContext, span: SpanReference, clause: SyntaxNode, block: SyntaxNode, extraIndent = ''): OffsetEdit[] {
   const exc = exceptionName(lc, clause);
-  const span = spanReference(lc, start);
   const imports = ensureFromImports(lc.root, lc.text, [
     ['opentelemetry.trace', 'Status'],
     ['opentelemetry.trace', 'StatusCode'],
@@ -188,7 +206,7 @@ function recordEdits(lc: PyLintContext, start: PySpanStart, clause: SyntaxNode, 
   const [status, statusCode] = imports.names as [string, string];
   const first = block.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? block;
   const sameLine = !lc.text.slice(clause.startIndex, first.startIndex).includes('\n');
-  const indent = sameLine ? '' : indentOf(lc.text, first.startIndex);
+  const indent = sameLine ? '' : `${indentOf(lc.text, first.startIndex)}${extraIndent}`;
   const sep = sameLine ? '; ' : `\n${indent}`;
   const lines = `${span.ref}.record_exception(${exc.name})${sep}${span.ref}.set_status(${status}(${statusCode}.ERROR, str(${exc.name})))${sep}`;
   return [...imports.edits, ...span.edits, ...exc.edits, { start: first.startIndex, end: first.startIndex, newText: lines }];
