@@ -9,7 +9,7 @@ function selectorFor(ids: readonly CodeLanguageId[]): vscode.DocumentFilter[] {
 export const LENS_LANGUAGES: vscode.DocumentSelector = selectorFor(codeLanguages.map((l) => l.id));
 
 /** Languages with tracing lint and quick-fixes. */
-export const LINT_LANGUAGE_IDS: readonly CodeLanguageId[] = ['typescript', 'go', 'python'];
+export const LINT_LANGUAGE_IDS: readonly CodeLanguageId[] = ['typescript', 'go', 'python', 'java'];
 export const LINT_LANGUAGES: vscode.DocumentSelector = selectorFor(LINT_LANGUAGE_IDS);
 /** VS Code language ids of the lint languages, for checks on a document. */
 export const LINT_VSCODE_LANGUAGE_IDS: ReadonlySet<string> = new Set(codeLanguages.filter((l) => LINT_LANGUAGE_IDS.includes(l.id)).flatMap((l) => l.vscodeLanguageIds));

@@ -28,7 +28,7 @@ export interface LintRow {
   readonly fixable: boolean;
 }
 
-const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|py)$/i;
+const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|py|java)$/i;
 const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test', '__pycache__', 'venv', 'vendor', 'target']);
 
 const usage = [

@@ -53,7 +53,9 @@ function targetOffsets(text: string, target: FixTarget): { start: number; end: n
     const r = target as Range;
     return { start: offsetOf(starts, text, r.start), end: offsetOf(starts, text, r.end) };
   }
-  const o = offsetOf(starts, text, target as Position);
+  // A position in a line's indentation (`--line N` on the CLI) means the code that starts the line.
+  let o = offsetOf(starts, text, target as Position);
+  while (o < text.length && (text[o] === ' ' || text[o] === '\t')) o++;
   return { start: o, end: o };
 }
 

@@ -1,0 +1,119 @@
+// Small tree-sitter-java helpers the lint rules share: the method a node is in, descendants without crossing into
+// lambdas or nested classes, string literals, indentation, and re-indenting a region without touching the inside
+// of text blocks.
+import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
+import type { OffsetEdit } from '../../../fixes/textEdits';
+
+const methodTypes = new Set(['method_declaration', 'constructor_declaration']);
+const scopeTypes = new Set(['method_declaration', 'constructor_declaration', 'lambda_expression', 'class_body']);
+
+export function enclosingMethodOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (methodTypes.has(n.type)) return n;
+  return undefined;
+}
+
+function scopeOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (scopeTypes.has(n.type)) return n;
+  return undefined;
+}
+
+/** Descendants of `types` of the same method (not inside a lambda or a nested or anonymous class). */
+export function ownDescendants(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
+  const scope = scopeTypes.has(node.type) ? node : scopeOf(node);
+  return node.descendantsOfType(types).filter((d): d is SyntaxNode => d !== null && scopeOf(d)?.id === scope?.id);
+}
+
+export function identifiersNamed(node: SyntaxNode, name: string): SyntaxNode[] {
+  if (node.type === 'identifier') return node.text === name ? [node] : [];
+  return node.descendantsOfType('identifier').filter((d): d is SyntaxNode => d !== null && d.text === name);
+}
+
+/** `x.name(…)`: the object (undefined for an unqualified call) and the name. */
+export function invocation(node: SyntaxNode): { object: SyntaxNode | undefined; name: string; args: SyntaxNode[] } | undefined {
+  if (node.type !== 'method_invocation') return undefined;
+  const name = node.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'line_comment' && a.type !== 'block_comment');
+  return { object: node.childForFieldName('object') ?? undefined, name, args };
+}
+
+const escapes: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', s: ' ', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
+
+/** The value of a string literal (or text block); undefined for anything else. */
+export function stringValue(node: SyntaxNode | undefined): string | undefined {
+  if (node?.type !== 'string_literal') return undefined;
+  let out = '';
+  for (const c of node.namedChildren) {
+    if (c?.type === 'string_fragment' || c?.type === 'multiline_string_fragment') out += c.text;
+    else if (c?.type === 'escape_sequence') out += escapes[c.text[1] ?? ''] ?? (c.text[1] === 'u' ? String.fromCharCode(parseInt(c.text.slice(2), 16)) : c.text);
+    else if (c?.type === 'string_interpolation') return undefined;
+  }
+  return out;
+}
+
+export function javaString(value: string): string {
+  return JSON.stringify(value).replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h}`);
+}
+
+export function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+export function lineEndOf(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl;
+}
+
+export function indentOf(text: string, offset: number): string {
+  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset)))![0];
+}
+
+/** The file's indentation step: its most common first indentation (4 spaces when nothing is indented). */
+export function indentUnitOf(text: string): string {
+  const m = /\n([ \t]+)\S/.exec(text);
+  if (!m) return '    ';
+  return m[1]!.startsWith('\t') ? '\t' : ' '.repeat(Math.min(m[1]!.length, 8));
+}
+
+/** Rows (0-based) inside a multi-line literal (a text block): their text is part of the value. */
+export function rowsInsideStrings(root: SyntaxNode): Set<number> {
+  const rows = new Set<number>();
+  for (const s of root.descendantsOfType(['string_literal', 'block_comment'])) {
+    if (!s || s.startPosition.row === s.endPosition.row) continue;
+    for (let r = s.startPosition.row + 1; r <= s.endPosition.row; r++) rows.add(r);
+  }
+  return rows;
+}
+
+/** Edits adding `unit` at the start of every non-blank line from `start`'s line to `end`'s, except inside text blocks. */
+export function indentEdits(text: string, start: number, end: number, unit: string, skipRows: ReadonlySet<number>): OffsetEdit[] {
+  const out: OffsetEdit[] = [];
+  let row = text.slice(0, lineStartOf(text, start)).split('\n').length - 1;
+  for (let at = lineStartOf(text, start); at <= end && at < text.length; row++) {
+    const next = text.indexOf('\n', at);
+    const lineEnd = next === -1 ? text.length : next;
+    if (!skipRows.has(row) && text.slice(at, lineEnd).trim() !== '') out.push({ start: at, end: at, newText: unit });
+    if (next === -1) break;
+    at = next + 1;
+  }
+  return out;
+}
+
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** `Class.method` (the default span name of @WithSpan, and the agent's code.function). */
+export function methodLabel(method: SyntaxNode): string | undefined {
+  const name = method.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  for (let n = method.parent; n; n = n.parent) {
+    if (n.type === 'class_declaration' || n.type === 'enum_declaration' || n.type === 'record_declaration' || n.type === 'interface_declaration') {
+      const cls = n.childForFieldName('name')?.text;
+      return cls ? `${cls}.${name}` : name;
+    }
+  }
+  return name;
+}
