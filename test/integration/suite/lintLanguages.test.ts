@@ -100,4 +100,32 @@ describe('tracing lint and quick-fixes in Go, Python and Java files of the sampl
     }
     assert.equal(python.status, 0, python.stderr);
   });
+
+  it('Java: PaymentService’s settle span, ended in a finally without a catch, gets the catch-record-rethrow fix; javac compiles it', async () => {
+    const javaDir = path.join(shop(), 'java', 'payments');
+    const dir = path.join(work, 'payments-java');
+    fs.cpSync(path.join(javaDir, 'src'), path.join(dir, 'src'), { recursive: true });
+    fs.copyFileSync(path.join(javaDir, 'pom.xml'), path.join(dir, 'pom.xml'));
+    const file = path.join(dir, 'src', 'main', 'java', 'com', 'shop', 'payments', 'PaymentService.java');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(doc);
+    const lines = doc.getText().split('\n');
+    const line = lines.findIndex((l) => l.includes('try (Scope ignored = batch.makeCurrent())'));
+    const diagnostic = await diagnosticAt(doc.uri, 'exception-not-recorded', line);
+    assert.match(diagnostic.message, /ends span 'batch' without recording it/);
+    const text = await applyQuickFix(doc, diagnostic, /^Record what the try throws on the span and rethrow it$/);
+    assert.match(
+      text,
+      / {6}\} catch \(Throwable t\) \{\n {8}batch\.recordException\(t\);\n {8}batch\.setStatus\(StatusCode\.ERROR, t\.getMessage\(\)\);\n {8}throw t;\n {6}\} finally \{\n {8}batch\.end\(\);/,
+    );
+    await waitFor(() => !vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'exception-not-recorded'), 'the diagnostic gone after the fix');
+    await doc.save();
+    const classpath = path.join(javaDir, 'target', 'classpath.txt');
+    const javac = spawnSync('javac', ['-d', path.join(dir, 'out'), '-cp', fs.existsSync(classpath) ? fs.readFileSync(classpath, 'utf8').trim() : '', ...fs.readdirSync(path.dirname(file)).map((f) => path.join(path.dirname(file), f))], { encoding: 'utf8', timeout: 120_000 });
+    if (javac.error || !fs.existsSync(classpath)) {
+      if (process.env['CI'] === 'true') throw javac.error ?? new Error(`the Java sample is not built (${classpath})`);
+      return;
+    }
+    assert.equal(javac.status, 0, javac.stderr);
+  });
 });
