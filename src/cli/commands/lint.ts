@@ -1,3 +1,4 @@
+import { toSarif } from '../../core/code/lint/sarif';
 import { dependenciesOf, dependencyManifests } from '../../core/code/projectDependencies';
 import { languageOfFile } from '../../core/code/languages/languageIds';
 import * as fs from 'node:fs';
@@ -29,18 +30,23 @@ export interface LintRow {
 }
 
 const sourceExtensions = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|py|java)$/i;
+// Defined by the bundler (scripts/build.mjs); 'dev' when run from source.
+declare const SPANLENS_VERSION: string | undefined;
+
 const skippedFolders = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.next', '.turbo', '.vscode-test', '__pycache__', 'venv', 'vendor', 'target']);
 
 const usage = [
   'Usage: spanlens lint PATH... [options]',
   '',
-  'Checks TypeScript/JavaScript files (folders are searched recursively, node_modules and build output skipped) for',
-  'tracing mistakes: spans not ended on every path, swallowed exceptions, high-cardinality span names, secrets in',
-  'attributes, deprecated semantic-convention keys, duplicate span names (across files too), spans never made',
-  'active, outgoing calls without context propagation, a missing B3 propagator.',
+  'Checks TypeScript/JavaScript, Go, Python and Java files (folders are searched recursively; node_modules,',
+  'vendor, virtualenvs and build output skipped) for tracing mistakes: spans not ended on every path, swallowed or',
+  'unrecorded errors, dropped contexts, high-cardinality span names, secrets in attributes, deprecated',
+  'semantic-convention keys, duplicate span names, spans never made active, outgoing calls without context',
+  'propagation, a missing B3 propagator.',
   '',
   'Options:',
   '  --json                 print findings as a JSON array of {file, line, column, rule, severity, message, fixable}',
+  '  --format FORMAT        text (default), json (as --json) or sarif (SARIF 2.1.0, for code scanning)',
   '  --fix                  apply every safe fix (re-linting until none is left), then report what is left; a file',
   '                         is replaced only once its new content is fully written, in its own encoding',
   '  --severity LEVEL       exit 1 when a finding is at least LEVEL: hint, info, warning (default) or error',
@@ -180,9 +186,11 @@ export const lintCommand: CliCommand = {
   summary: 'check source files for tracing mistakes (CI-friendly exit code, --fix)',
   usage,
   async run(args: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
-    const parsed = parseArgs(args, { valued: ['--severity', '--rule', '--tracer-name', ...TRACE_LINT_FLAGS], boolean: ['--json', '--fix'] });
+    const parsed = parseArgs(args, { valued: ['--severity', '--rule', '--tracer-name', '--format', ...TRACE_LINT_FLAGS], boolean: ['--json', '--fix'] });
     const { positionals, flags, repeated } = parsed;
     if (positionals.length === 0) throw new UsageError('give at least one file or folder to lint');
+    const formatFlag = flags.get('--format');
+    if (formatFlag !== undefined && !['text', 'json', 'sarif'].includes(formatFlag)) throw new UsageError(`--format: "${formatFlag}" is not one of text, json, sarif`);
     const threshold = flags.get('--severity') ?? 'warning';
     if (!isSeverity(threshold)) throw new UsageError(`--severity: "${threshold}" is not one of hint, info, warning, error`);
     const rules = parseRuleFlags(repeated.get('--rule') ?? []);
@@ -230,7 +238,12 @@ export const lintCommand: CliCommand = {
     }
     const results = await intel.lintFiles(inputs, { rules });
     const rows: LintRow[] = [...results.flatMap((r) => r.findings.map((f) => row(r.fileName, f))), ...(await lintTraces(positionals, parsed, signal))];
-    if (flags.has('--json')) {
+    const format = flags.get('--format') ?? (flags.has('--json') ? 'json' : 'text');
+    if (format === 'sarif') {
+      const sarifRows = rows.map((r) => ({ ...r, file: r.file.split(path.sep).join('/') }));
+      const rules = [...ruleInfos, { id: 'new-error-group', defaultSeverity: 'error' as const, description: 'An error group that the traces of the base do not have (lint --traces).' }];
+      io.out(JSON.stringify(toSarif(sarifRows, rules, typeof SPANLENS_VERSION === 'string' ? SPANLENS_VERSION : 'dev'), null, 2));
+    } else if (format === 'json') {
       io.out(JSON.stringify(rows, null, 2));
     } else {
       for (const r of rows) io.out(`${r.file}:${r.line}:${r.column}  ${r.severity.padEnd(7)}  ${r.rule}  ${r.message}${r.fixable ? '  [fixable]' : ''}`);
