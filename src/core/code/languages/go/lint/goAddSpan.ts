@@ -2,6 +2,7 @@
 // the function, from the caller's context (a ctx parameter, an HTTP handler's request, else context.Background()),
 // and the returned error recorded with the error status in every `if err != nil { return …err }` of the function.
 // The tracer is the file's package-level one when it has one, else `otel.Tracer("<package>")`.
+import { goStringLiteral } from '../../../codegen/go';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { LanguageRefactoring } from '../../../lint/languageLint';
@@ -44,20 +45,20 @@ function wrapEdits(lc: GoLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } |
   const imports = usePackages(lc, needed);
   edits.push(...imports.edits);
   const nameOf = (p: 'otel' | 'context' | 'codes'): string => imports.names[needed.indexOf(p)]!;
-  if (!tracer) tracer = `${nameOf('otel')}.Tracer(${JSON.stringify(lc.options.tracerName !== 'app' ? lc.options.tracerName : lc.packageName)})`;
+  if (!tracer) tracer = `${nameOf('otel')}.Tracer(${goStringLiteral(lc.options.tracerName !== 'app' ? lc.options.tracerName : lc.packageName)})`;
   const span = freeName(fn, ['span', 'otelSpan', 'traceSpan']);
   const first = body.namedChildren.find((c) => c !== null && c.type !== 'comment');
   const firstStatement = first?.type === 'statement_list' ? first.namedChildren.find((c) => c !== null) ?? undefined : first ?? undefined;
   const indent = firstStatement ? indentOf(lc.text, firstStatement.startIndex) : `${indentOf(lc.text, fn.startIndex)}\t`;
   const lines: string[] = [];
-  if (caller && !caller.endsWith('.Context()')) lines.push(`${caller}, ${span} := ${tracer}.Start(${caller}, ${JSON.stringify(`${lc.packageName}.${label}`)})`);
+  if (caller && !caller.endsWith('.Context()')) lines.push(`${caller}, ${span} := ${tracer}.Start(${caller}, ${goStringLiteral(`${lc.packageName}.${label}`)})`);
   else if (caller) {
     // An HTTP handler: the span's context goes on with the request, so the handler's calls are its children.
     const request = caller.slice(0, -'.Context()'.length);
     const ctx = freeName(fn, ['ctx', 'spanCtx']);
-    lines.push(`${ctx}, ${span} := ${tracer}.Start(${caller}, ${JSON.stringify(`${lc.packageName}.${label}`)})`, `${request} = ${request}.WithContext(${ctx})`);
+    lines.push(`${ctx}, ${span} := ${tracer}.Start(${caller}, ${goStringLiteral(`${lc.packageName}.${label}`)})`, `${request} = ${request}.WithContext(${ctx})`);
   } else {
-    lines.push(`_, ${span} := ${tracer}.Start(${nameOf('context')}.Background(), ${JSON.stringify(`${lc.packageName}.${label}`)})`);
+    lines.push(`_, ${span} := ${tracer}.Start(${nameOf('context')}.Background(), ${goStringLiteral(`${lc.packageName}.${label}`)})`);
   }
   lines.push(`defer ${span}.End()`);
   const open = body.startIndex + 1;

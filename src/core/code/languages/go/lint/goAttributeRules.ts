@@ -2,6 +2,7 @@
 // `attribute.Key("key").String(v)`. deprecated-attribute-key renames a key the semantic conventions replaced;
 // sensitive-attribute flags secrets and personal data by key or by literal value, removing the attribute (or
 // redacting a string value).
+import { goStringLiteral } from '../../../codegen/go';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import { deprecatedKeyText, redactAttributeTitle, redactedValue, removeAttributeTitle, sensitiveAttributeMessage } from '../../../lint/neutral/findingText';
@@ -75,7 +76,7 @@ export function goAttributeRules(lc: GoLintContext): RawFinding[] {
         rule: 'deprecated-attribute-key',
         ...inner,
         message: deprecated.message,
-        fixes: deprecated.renames.map((r) => ({ id: r.id, title: r.title, kind: 'quickfix', safe: r.safe, edits: () => [{ ...inner, newText: JSON.stringify(r.replacement) }] })),
+        fixes: deprecated.renames.map((r) => ({ id: r.id, title: r.title, kind: 'quickfix', safe: r.safe, edits: () => [{ ...inner, newText: goStringLiteral(r.replacement) }] })),
       });
     }
     const literal = site.value ? stringLiteralValue(site.value) : undefined;
@@ -87,7 +88,7 @@ export function goAttributeRules(lc: GoLintContext): RawFinding[] {
     if (remove) fixes.push({ id: 'remove-attribute', title: removeAttributeTitle(site.key), kind: 'quickfix', safe: true, edits: () => remove });
     if (site.kind === 'String' && site.value) {
       const v = site.value;
-      fixes.push({ id: 'redact-attribute', title: redactAttributeTitle(site.key), kind: 'quickfix', safe: false, edits: () => [{ start: v.startIndex, end: v.endIndex, newText: JSON.stringify(redactedValue) }] });
+      fixes.push({ id: 'redact-attribute', title: redactAttributeTitle(site.key), kind: 'quickfix', safe: false, edits: () => [{ start: v.startIndex, end: v.endIndex, newText: goStringLiteral(redactedValue) }] });
     }
     out.push({ rule: 'sensitive-attribute', start: site.expr.startIndex, end: site.expr.endIndex, message: sensitiveAttributeMessage(site.key, kind, byKey ? 'key' : 'value'), fixes });
   }

@@ -1,6 +1,7 @@
 // Span names in Go: high-cardinality-span-name for names built with fmt.Sprintf or `+` from run-time values (the
 // fix names the span with the fixed text and moves each value to an attribute of the start), and
 // duplicate-span-name for one literal name started by two different functions of the file.
+import { goStringLiteral } from '../../../codegen/go';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import { duplicateSpanNameMessage, highCardinalityMessage, moveToAttributeTitle, renameSpanTitle } from '../../../lint/neutral/findingText';
@@ -89,11 +90,11 @@ function moveToAttributeEdits(lc: GoLintContext, start: GoSpanStart, name: strin
   const [traceName, attributeName] = imports.names as [string, string];
   const fmtPkg = localNameOf(lc, 'fmt');
   if (!fmtPkg && attributes.some((a) => !a.ref.isString)) return [];
-  const values = attributes.map((a) => `${attributeName}.String(${JSON.stringify(a.key)}, ${a.ref.isString ? a.ref.node.text : `${fmtPkg}.Sprint(${a.ref.node.text})`})`);
+  const values = attributes.map((a) => `${attributeName}.String(${goStringLiteral(a.key)}, ${a.ref.isString ? a.ref.node.text : `${fmtPkg}.Sprint(${a.ref.node.text})`})`);
   const lastArg = callArguments(start.call).at(-1)!;
   return [
     ...imports.edits,
-    { start: start.nameArg.startIndex, end: start.nameArg.endIndex, newText: JSON.stringify(name) },
+    { start: start.nameArg.startIndex, end: start.nameArg.endIndex, newText: goStringLiteral(name) },
     { start: lastArg.endIndex, end: lastArg.endIndex, newText: `, ${traceName}.WithAttributes(${values.join(', ')})` },
   ];
 }
@@ -167,7 +168,7 @@ export function goDuplicateSpanName(lc: GoLintContext): RawFinding[] {
         ),
         fixes:
           newName && !taken.has(newName)
-            ? [{ id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => [{ start: s.nameArg.startIndex, end: s.nameArg.endIndex, newText: JSON.stringify(newName) }] }]
+            ? [{ id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => [{ start: s.nameArg.startIndex, end: s.nameArg.endIndex, newText: goStringLiteral(newName) }] }]
             : [],
       });
     }

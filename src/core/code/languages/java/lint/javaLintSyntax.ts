@@ -1,6 +1,7 @@
 // Small tree-sitter-java helpers the lint rules share: the method a node is in, descendants without crossing into
 // lambdas or nested classes, string literals, indentation, and re-indenting a region without touching the inside
 // of text blocks.
+import { javaStringLiteral } from '../../../codegen/java';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 
@@ -51,8 +52,9 @@ export function stringValue(node: SyntaxNode | undefined): string | undefined {
   return out;
 }
 
+/** A Java string literal for `value` (codegen/java.ts: no `\\u` escape that Java would decode before lexing). */
 export function javaString(value: string): string {
-  return JSON.stringify(value).replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h}`);
+  return javaStringLiteral(value);
 }
 
 export function lineStartOf(text: string, offset: number): number {

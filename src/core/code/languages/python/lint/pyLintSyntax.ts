@@ -1,6 +1,7 @@
 // Small tree-sitter-python helpers the lint rules share: the function a node is in, descendants without crossing
 // into nested functions, indentation, and re-indenting a region without touching the inside of multi-line strings
 // (a docstring's or a SQL literal's lines are part of the value).
+import { pyStringLiteral } from '../../../codegen/python';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 
@@ -100,9 +101,9 @@ function unescapePython(seq: string): string {
   return seq;
 }
 
-/** A Python string literal for `value` (double quotes, escapes as needed). */
+/** A Python string literal for `value` (double quotes, escapes as needed: codegen/python.ts). */
 export function pythonString(value: string): string {
-  return JSON.stringify(value);
+  return pyStringLiteral(value);
 }
 
 /** Rows (0-based) that lie inside a multi-line string and so must not be re-indented. */
