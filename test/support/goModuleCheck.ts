@@ -12,6 +12,8 @@ export interface GoCheck {
   readonly unformatted: string[];
   readonly vet: ToolRun;
   readonly build: ToolRun;
+  /** `go run` of `options.run`, when asked. */
+  readonly run?: ToolRun;
 }
 
 export function goToolsPresent(): boolean {
@@ -25,7 +27,7 @@ export function goToolsPresent(): boolean {
 }
 
 /** Writes `files` (path → text) into a new module with the OTel API and runs gofmt, go vet and go build over it. */
-export function checkGoModule(files: Readonly<Record<string, string>>): GoCheck {
+export function checkGoModule(files: Readonly<Record<string, string>>, options: { readonly run?: string; readonly env?: NodeJS.ProcessEnv } = {}): GoCheck {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-gocheck-'));
   try {
     const pricing = path.join(repoRoot(), 'samples', 'shop', 'go', 'pricing');
@@ -40,7 +42,8 @@ export function checkGoModule(files: Readonly<Record<string, string>>): GoCheck 
     const unformatted = fmt.stdout.split('\n').filter((l) => l.trim() !== '');
     const vet = runTool('go', ['vet', './...'], { cwd: dir, env });
     const build = runTool('go', ['build', './...'], { cwd: dir, env });
-    return { unformatted, vet, build };
+    const run = options.run ? runTool('go', ['run', options.run], { cwd: dir, env: { ...env, ...options.env } }) : undefined;
+    return { unformatted, vet, build, ...(run ? { run } : {}) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

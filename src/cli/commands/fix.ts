@@ -7,6 +7,7 @@ import { SpanLensError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/files/atomicWrite';
 import { readSourceText, writeSourceText } from '../../core/files/sourceText';
 import { fixIds, type FixId, type FixKey } from '../../core/code/lint/lintTypes';
+import type { TextEdit } from '../../core/model/textRange';
 import { nearestPackage, optionsForFile, parseRuleFlags } from './lint';
 
 type CodeIntel = typeof import('../../core/code/codeIntel');
@@ -42,9 +43,86 @@ const usage = [
   '  --service NAME    setup-tracing: service name (default: the package.json name)',
   '  --ratio R         setup-tracing: share of new traces to keep, 0..1 (default 1)',
   '  --b3              setup-tracing: also propagate B3 headers',
+  '',
+  'setup-tracing writes tracing.ts/.js (Node SDK), tracing.py (Python SDK; pins added to requirements.txt),',
+  'tracing.go (Go SDK; requires added to go.mod) or a .properties file for the Java agent, by the FILE name.',
 ].join('\n');
 
+/** The nearest `name` in the file's folder or above it. */
+function nearestFile(file: string, name: string): string | undefined {
+  for (let dir = path.dirname(path.resolve(file)); ; ) {
+    if (fs.existsSync(path.join(dir, name))) return path.join(dir, name);
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Writes `file` (never over an existing one) and applies `edits` to `manifest`, creating it when `create` says so. */
+function writeSetup(file: string, text: string, manifest: { path: string; edits: (text: string) => TextEdit[]; create: boolean } | undefined, io: CliIo, intel: CodeIntel): void {
+  if (fs.existsSync(file)) throw new SpanLensError('bad-input', `${file} already exists; remove it or pick another path for the tracing setup.`, { file });
+  const source = manifest && fs.existsSync(manifest.path) ? readSourceText(manifest.path) : undefined;
+  const edits = manifest ? manifest.edits(source?.text ?? '') : [];
+  writeFileAtomic(file, text, { mustNotExist: true });
+  io.err(`wrote ${file}`);
+  if (!manifest || edits.length === 0) return;
+  if (source) writeSourceText(manifest.path, intel.applyTextEdits(source.text, edits), source.encoding);
+  else if (manifest.create) writeFileAtomic(manifest.path, intel.applyTextEdits('', edits), { mustNotExist: true });
+  else return;
+  io.err(`added the OpenTelemetry packages to ${manifest.path}`);
+}
+
+/** setup-tracing for Python (tracing.py), Go (tracing.go) and the Java agent (a .properties file). */
+function setupTracingOtherLanguage(file: string, flags: ReadonlyMap<string, string>, ratio: number, io: CliIo, intel: CodeIntel): number | undefined {
+  const lower = file.toLowerCase();
+  const dirName = path.basename(path.dirname(path.resolve(file)));
+  const usesB3 = flags.has('--b3');
+  if (lower.endsWith('.py')) {
+    const serviceName = flags.get('--service') ?? dirName;
+    const text = intel.generatePythonTracingSetup({ serviceName, samplerRatio: ratio, usesB3 });
+    if (!flags.has("--write")) {
+      io.out(text);
+      return 0;
+    }
+    const requirements = nearestFile(file, 'requirements.txt') ?? path.join(path.dirname(path.resolve(file)), 'requirements.txt');
+    writeSetup(file, text, { path: requirements, edits: (t) => intel.requirementsEdits(t, usesB3), create: true }, io, intel);
+    io.err('install them with: pip install -r requirements.txt; then import tracing first in your entry point');
+    return 0;
+  }
+  if (lower.endsWith('.go')) {
+    const goMod = nearestFile(file, 'go.mod');
+    const sibling = fs.existsSync(path.dirname(path.resolve(file))) ? fs.readdirSync(path.dirname(path.resolve(file))).find((f) => f.endsWith('.go') && !f.endsWith('_test.go')) : undefined;
+    const packageName = (sibling ? /^package\s+(\w+)/m.exec(fs.readFileSync(path.join(path.dirname(path.resolve(file)), sibling), 'utf8'))?.[1] : undefined) ?? 'main';
+    const serviceName = flags.get('--service') ?? (goMod ? (/^module\s+(\S+)/m.exec(fs.readFileSync(goMod, 'utf8'))?.[1]?.split('/').pop() ?? dirName) : dirName);
+    const text = intel.generateGoTracingSetup({ serviceName, samplerRatio: ratio, usesB3, packageName });
+    if (!flags.has("--write")) {
+      io.out(text);
+      return 0;
+    }
+    writeSetup(file, text, goMod ? { path: goMod, edits: (t) => intel.goModEdits(t), create: false } : undefined, io, intel);
+    io.err('then run go mod tidy, and in main: shutdown, err := setupTracing(ctx); defer shutdown(ctx)');
+    return 0;
+  }
+  if (lower.endsWith('.properties')) {
+    const pom = nearestFile(file, 'pom.xml');
+    const serviceName = flags.get('--service') ?? (pom ? (/<artifactId>([^<]+)<\/artifactId>/.exec(fs.readFileSync(pom, 'utf8').replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1] ?? dirName) : dirName);
+    const text = intel.generateJavaAgentConfig({ serviceName, samplerRatio: ratio, usesB3 });
+    if (!flags.has("--write")) {
+      io.out(text);
+      return 0;
+    }
+    writeSetup(file, text, undefined, io, intel);
+    io.err(`start the JVM with the agent (io.opentelemetry.javaagent:opentelemetry-javaagent on Maven Central): ${intel.javaAgentCommandLine(path.relative(process.cwd(), file) || file)}`);
+    return 0;
+  }
+  return undefined;
+}
+
 function setupTracing(file: string, flags: ReadonlyMap<string, string>, io: CliIo, intel: CodeIntel): number {
+  const earlyRatio = Number(flags.get('--ratio') ?? '1');
+  if (!(earlyRatio >= 0 && earlyRatio <= 1)) throw new UsageError(`--ratio: "${flags.get('--ratio')}" is not a number between 0 and 1`);
+  const other = setupTracingOtherLanguage(file, flags, earlyRatio, io, intel);
+  if (other !== undefined) return other;
   const lower = file.toLowerCase();
   const language = /\.(ts|mts|cts)$/.test(lower) ? 'ts' : 'js';
   const pkg = nearestPackage(file);

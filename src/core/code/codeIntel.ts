@@ -45,6 +45,7 @@ export { listLintRules } from './lint/lintTypes';
 export type { Finding, FixDescriptor, FixId, FixKey, LintOptions, ProjectInfo, RuleId, RuleInfo, RuleSetting, Severity } from './lint/lintTypes';
 export type { FixTarget, Refactoring } from './fixes/fixApi';
 export { generateTracingSetup, packageJsonEdits } from './fixes/tracingSetup';
+export { generateGoTracingSetup, generateJavaAgentConfig, generatePythonTracingSetup, goModEdits, javaAgentCommandLine, requirementsEdits } from './fixes/languageTracingSetup';
 export type { GeneratedFile, TracingSetupOptions } from './fixes/tracingSetup';
 export { applyTextEdits } from './fixes/textEdits';
 export type { FixAllResult } from './fixes/fixFootprint';
