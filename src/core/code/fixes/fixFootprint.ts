@@ -1,6 +1,7 @@
 // What one round of `lint --fix` may apply together, for every language: the text each fix claims, and the
 // ranges already claimed in the round. No parser here.
-import type { OffsetEdit } from './textEdits';
+import type { RawFinding } from '../lint/ruleTypes';
+import { applyOffsetEdits, type OffsetEdit } from './textEdits';
 
 /** Enough for fixes that depend on each other (an import first, then every use of it); a safeguard, not a budget. */
 export const defaultFixRounds = 20;
@@ -77,3 +78,36 @@ export function fixFootprint(edits: readonly OffsetEdit[], importAnchor: number)
   return out;
 }
 
+
+/**
+ * The rounds of `lint --fix`: each lints the current text (`round`), takes the safe fix of every finding whose edits
+ * touch nothing another fix of the round touches, applies them together, and goes again until a round applies
+ * nothing or the limit is reached. Fixes that collide wait for the next round, computed against the text that
+ * already holds the other one.
+ */
+export function runFixRounds(text: string, maxRounds: number, round: (current: string) => { readonly findings: readonly RawFinding[]; readonly importAnchor: number }): FixAllResult {
+  let current = text;
+  let applied = 0;
+  let rounds = 0;
+  for (; rounds < maxRounds; rounds++) {
+    const { findings, importAnchor } = round(current);
+    const touched = new TouchedRanges();
+    const edits: OffsetEdit[] = [];
+    let accepted = 0;
+    for (const finding of findings) {
+      const fixEdits = finding.fixes.find((f) => f.safe)?.edits();
+      if (!fixEdits || fixEdits.length === 0) continue;
+      const intervals = fixFootprint(fixEdits, importAnchor);
+      if (!intervals || intervals.some(([s, e]) => touched.touches(s, e))) continue;
+      for (const [s, e] of intervals) touched.add(s, e);
+      edits.push(...fixEdits);
+      accepted++;
+    }
+    if (accepted === 0) break;
+    const next = applyOffsetEdits(current, edits);
+    if (next === current) break;
+    current = next;
+    applied += accepted;
+  }
+  return { text: current, applied, rounds, roundLimitReached: rounds === maxRounds };
+}

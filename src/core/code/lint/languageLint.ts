@@ -4,8 +4,8 @@
 // while it holds the tree; everything here is plain text and offsets.
 import type { Position, Range, TextEdit } from '../../model/textRange';
 import type { Refactoring, FixTarget } from '../fixes/fixApi';
-import { defaultFixRounds, fixFootprint, TouchedRanges, type FixAllResult } from '../fixes/fixFootprint';
-import { applyOffsetEdits, lineStarts, toTextEdits, type OffsetEdit } from '../fixes/textEdits';
+import { defaultFixRounds, runFixRounds, type FixAllResult } from '../fixes/fixFootprint';
+import { lineStarts, toTextEdits, type OffsetEdit } from '../fixes/textEdits';
 import { resolveOptions, ruleSetting, toFinding } from './lintSettings';
 import type { Finding, FixKey, LintOptions, Severity } from './lintTypes';
 import type { RawFinding, ResolvedLintOptions } from './ruleTypes';
@@ -30,6 +30,20 @@ export interface LanguageLintResult {
 export interface LanguageLinter {
   lint(text: string, fileName: string, options: ResolvedLintOptions): LanguageLintResult;
   refactoringsAt(text: string, fileName: string, start: number, end: number, options: ResolvedLintOptions): LanguageRefactoring[];
+}
+
+/**
+ * Findings with each fix's edits computed now: a language computes them from a tree-sitter tree, which is freed
+ * when its lint call returns, so nothing may be left to compute later.
+ */
+export function settledFindings(findings: readonly RawFinding[]): RawFinding[] {
+  return findings.map((f) => ({
+    ...f,
+    fixes: f.fixes.map((x) => {
+      const edits = x.edits();
+      return { ...x, edits: () => edits };
+    }),
+  }));
 }
 
 function enabledFindings(linter: LanguageLinter, text: string, fileName: string, options: LintOptions): LanguageLintResult {
@@ -83,28 +97,5 @@ export function listRefactoringsWithLanguage(linter: LanguageLinter, text: strin
 
 /** `lint --fix` for a language: the same rounds as fixes/fixAll.ts, over the language's findings. */
 export function applySafeFixesWithLanguage(linter: LanguageLinter, text: string, fileName: string, options: LintOptions = {}, maxRounds = defaultFixRounds): FixAllResult {
-  let current = text;
-  let applied = 0;
-  let rounds = 0;
-  for (; rounds < maxRounds; rounds++) {
-    const { findings, importAnchor } = enabledFindings(linter, current, fileName, options);
-    const touched = new TouchedRanges();
-    const edits: OffsetEdit[] = [];
-    let accepted = 0;
-    for (const finding of findings) {
-      const fixEdits = finding.fixes.find((f) => f.safe)?.edits();
-      if (!fixEdits || fixEdits.length === 0) continue;
-      const intervals = fixFootprint(fixEdits, importAnchor);
-      if (!intervals || intervals.some(([s, e]) => touched.touches(s, e))) continue;
-      for (const [s, e] of intervals) touched.add(s, e);
-      edits.push(...fixEdits);
-      accepted++;
-    }
-    if (accepted === 0) break;
-    const next = applyOffsetEdits(current, edits);
-    if (next === current) break;
-    current = next;
-    applied += accepted;
-  }
-  return { text: current, applied, rounds, roundLimitReached: rounds === maxRounds };
+  return runFixRounds(text, maxRounds, (current) => enabledFindings(linter, current, fileName, options));
 }

@@ -1,6 +1,7 @@
 // Small tree-sitter-go helpers the lint rules share: descendants without crossing into nested function literals,
 // a statement's indentation, the function a node is in, the identifiers in an expression.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
+export { indentOf, lineAt } from '../../../lint/textRegions';
 
 const functionTypes = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -18,12 +19,6 @@ export function enclosingFunctionOf(node: SyntaxNode): SyntaxNode | undefined {
 export function ownDescendants(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
   const fn = functionTypes.has(node.type) ? node : enclosingFunctionOf(node);
   return node.descendantsOfType(types).filter((d): d is SyntaxNode => d !== null && enclosingFunctionOf(d)?.id === fn?.id);
-}
-
-/** The whitespace before the line's first character (Go code is tab-indented by gofmt). */
-export function indentOf(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
 /** The statement that is a direct child of a statement list or block, containing `node`. */
@@ -78,9 +73,3 @@ export function callerContextOf(fn: SyntaxNode, contextPackage: string | undefin
   return undefined;
 }
 
-/** The 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

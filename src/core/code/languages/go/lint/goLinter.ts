@@ -1,7 +1,7 @@
 // The Go tracing lint behind the language-neutral protocol (lint/languageLint.ts): one parse per call, every rule
 // over it, and each fix's edits computed while the tree is alive (a tree-sitter tree is freed when the call ends).
-import type { RawFinding, ResolvedLintOptions } from '../../../lint/ruleTypes';
-import type { LanguageLinter, LanguageLintResult, LanguageRefactoring } from '../../../lint/languageLint';
+import type { ResolvedLintOptions } from '../../../lint/ruleTypes';
+import { settledFindings, type LanguageLinter, type LanguageLintResult, type LanguageRefactoring } from '../../../lint/languageLint';
 import { withTree, type LoadedGrammar, type SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import { defaultImportName } from '../goFile';
 import { resetSyntaxMemo } from '../goSyntax';
@@ -44,24 +44,13 @@ function importAnchorOf(root: SyntaxNode): number {
   return anchor;
 }
 
-/** Fixes with their edits computed now, while the tree they point into exists. */
-function settled(findings: readonly RawFinding[]): RawFinding[] {
-  return findings.map((f) => ({
-    ...f,
-    fixes: f.fixes.map((x) => {
-      const edits = x.edits();
-      return { ...x, edits: () => edits };
-    }),
-  }));
-}
-
 export function goLinter(grammar: LoadedGrammar): LanguageLinter {
   return {
     lint(text: string, fileName: string, options: ResolvedLintOptions): LanguageLintResult {
       return withTree(grammar, text, (tree) => {
         const lc = contextOf(tree.rootNode, text, fileName, options);
         const findings = [...goSpanNotEnded(lc), ...goExceptionNotRecorded(lc), ...goContextDropped(lc), ...goHighCardinalitySpanName(lc), ...goDuplicateSpanName(lc), ...goAttributeRules(lc)];
-        return { findings: settled(findings), importAnchor: importAnchorOf(tree.rootNode) };
+        return { findings: settledFindings(findings), importAnchor: importAnchorOf(tree.rootNode) };
       });
     },
     refactoringsAt(text: string, fileName: string, start: number, end: number, options: ResolvedLintOptions): LanguageRefactoring[] {

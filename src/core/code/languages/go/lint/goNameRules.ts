@@ -4,7 +4,8 @@
 import { goStringLiteral } from '../../../codegen/go';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
-import { duplicateSpanNameMessage, highCardinalityMessage, moveToAttributeTitle, renameSpanTitle } from '../../../lint/neutral/findingText';
+import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
+import { highCardinalityMessage, moveToAttributeTitle } from '../../../lint/neutral/findingText';
 import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import { stringLiteralValue } from '../goSyntax';
@@ -140,38 +141,14 @@ export function goFunctionLabel(fn: SyntaxNode): string | undefined {
 }
 
 export function goDuplicateSpanName(lc: GoLintContext): RawFinding[] {
-  const byName = new Map<string, GoSpanStart[]>();
+  const sites: NamedSpanSite[] = [];
   for (const s of lc.starts) {
     // Function literals (handlers of one pipeline, branches of one loop) often record one operation under one name.
     if (s.fn.type === 'func_literal') continue;
     const name = stringLiteralValue(s.nameArg);
     if (name === undefined || name === '') continue;
-    byName.set(name, [...(byName.get(name) ?? []), s]);
+    const label = goFunctionLabel(s.fn);
+    sites.push({ name, owner: s.fn.id, ownerLabel: label ?? 'a function', renameTo: label ? `${lc.packageName}.${label}` : undefined, start: s.nameArg.startIndex, end: s.nameArg.endIndex, line: lineAt(lc.text, s.call.startIndex) });
   }
-  const taken = new Set(byName.keys());
-  const out: RawFinding[] = [];
-  for (const [name, starts] of byName) {
-    const functions = new Set(starts.map((s) => s.fn.id));
-    if (functions.size < 2) continue;
-    for (const s of starts) {
-      const others = starts.filter((o) => o.fn.id !== s.fn.id);
-      const label = goFunctionLabel(s.fn);
-      const newName = label ? `${lc.packageName}.${label}` : undefined;
-      out.push({
-        rule: 'duplicate-span-name',
-        start: s.nameArg.startIndex,
-        end: s.nameArg.endIndex,
-        message: duplicateSpanNameMessage(
-          name,
-          others.slice(0, 5).map((o) => `${goFunctionLabel(o.fn) ?? 'a function literal'} (line ${lineAt(lc.text, o.call.startIndex)})`),
-          others.length,
-        ),
-        fixes:
-          newName && !taken.has(newName)
-            ? [{ id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => [{ start: s.nameArg.startIndex, end: s.nameArg.endIndex, newText: goStringLiteral(newName) }] }]
-            : [],
-      });
-    }
-  }
-  return out;
+  return duplicateSpanNameFindings(sites, goStringLiteral);
 }

@@ -3,7 +3,8 @@
 // of text blocks.
 import { javaStringLiteral } from '../../../codegen/java';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
-import type { OffsetEdit } from '../../../fixes/textEdits';
+export { indentEdits, indentOf, indentUnitOf, lineAt, lineEndOf, lineStartOf } from '../../../lint/textRegions';
+import { rowsInside } from '../../../lint/textRegions';
 
 const methodTypes = new Set(['method_declaration', 'constructor_declaration']);
 const scopeTypes = new Set(['method_declaration', 'constructor_declaration', 'lambda_expression', 'class_body']);
@@ -57,54 +58,10 @@ export function javaString(value: string): string {
   return javaStringLiteral(value);
 }
 
-export function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-export function lineEndOf(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
-}
-
-export function indentOf(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset)))![0];
-}
-
-/** The file's indentation step: its most common first indentation (4 spaces when nothing is indented). */
-export function indentUnitOf(text: string): string {
-  const m = /\n([ \t]+)\S/.exec(text);
-  if (!m) return '    ';
-  return m[1]!.startsWith('\t') ? '\t' : ' '.repeat(Math.min(m[1]!.length, 8));
-}
-
 /** Rows (0-based) inside a multi-line literal (a text block): their text is part of the value. */
 export function rowsInsideStrings(root: SyntaxNode): Set<number> {
-  const rows = new Set<number>();
-  for (const s of root.descendantsOfType(['string_literal', 'block_comment'])) {
-    if (!s || s.startPosition.row === s.endPosition.row) continue;
-    for (let r = s.startPosition.row + 1; r <= s.endPosition.row; r++) rows.add(r);
-  }
-  return rows;
-}
-
-/** Edits adding `unit` at the start of every non-blank line from `start`'s line to `end`'s, except inside text blocks. */
-export function indentEdits(text: string, start: number, end: number, unit: string, skipRows: ReadonlySet<number>): OffsetEdit[] {
-  const out: OffsetEdit[] = [];
-  let row = text.slice(0, lineStartOf(text, start)).split('\n').length - 1;
-  for (let at = lineStartOf(text, start); at <= end && at < text.length; row++) {
-    const next = text.indexOf('\n', at);
-    const lineEnd = next === -1 ? text.length : next;
-    if (!skipRows.has(row) && text.slice(at, lineEnd).trim() !== '') out.push({ start: at, end: at, newText: unit });
-    if (next === -1) break;
-    at = next + 1;
-  }
-  return out;
-}
-
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  const spans = root.descendantsOfType(['string_literal', 'block_comment']).filter((s): s is SyntaxNode => s !== null);
+  return rowsInside(spans.map((s) => ({ startRow: s.startPosition.row, endRow: s.endPosition.row })));
 }
 
 /** `Class.method` (the default span name of @WithSpan, and the agent's code.function). */

@@ -1,8 +1,8 @@
 // The Java tracing lint behind the language-neutral protocol (lint/languageLint.ts): one parse per call, every
 // rule over it, and each fix's edits computed while the tree is alive (a tree-sitter tree is freed when the call
 // ends). Files that do not use the OpenTelemetry API (OpenCensus has the same method names) get no findings.
-import type { LanguageLinter, LanguageLintResult, LanguageRefactoring } from '../../../lint/languageLint';
-import type { RawFinding, ResolvedLintOptions } from '../../../lint/ruleTypes';
+import { settledFindings, type LanguageLinter, type LanguageLintResult, type LanguageRefactoring } from '../../../lint/languageLint';
+import type { ResolvedLintOptions } from '../../../lint/ruleTypes';
 import { withTree, type LoadedGrammar, type SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import { javaAddSpanAt } from './javaAddSpan';
 import { findJavaStarts, type JavaLintContext, usesOpenTelemetry } from './javaLintContext';
@@ -21,17 +21,6 @@ function importAnchorOf(root: SyntaxNode): number {
   return anchor;
 }
 
-/** Fixes with their edits computed now, while the tree they point into exists. */
-function settled(findings: readonly RawFinding[]): RawFinding[] {
-  return findings.map((f) => ({
-    ...f,
-    fixes: f.fixes.map((x) => {
-      const edits = x.edits();
-      return { ...x, edits: () => edits };
-    }),
-  }));
-}
-
 export function javaLinter(grammar: LoadedGrammar): LanguageLinter {
   return {
     lint(text: string, fileName: string, options: ResolvedLintOptions): LanguageLintResult {
@@ -39,7 +28,7 @@ export function javaLinter(grammar: LoadedGrammar): LanguageLinter {
       return withTree(grammar, text, (tree) => {
         const lc = contextOf(tree.rootNode, text, fileName, options);
         const findings = [...javaSpanNotEnded(lc), ...javaExceptionNotRecorded(lc), ...javaHighCardinalitySpanName(lc), ...javaDuplicateSpanName(lc), ...javaAttributeRules(lc)];
-        return { findings: settled(findings), importAnchor: importAnchorOf(tree.rootNode) };
+        return { findings: settledFindings(findings), importAnchor: importAnchorOf(tree.rootNode) };
       });
     },
     refactoringsAt(text: string, fileName: string, start: number, end: number, options: ResolvedLintOptions): LanguageRefactoring[] {

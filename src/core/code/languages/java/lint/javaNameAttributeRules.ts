@@ -6,19 +6,18 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import {
   deprecatedKeyText,
-  duplicateSpanNameMessage,
   highCardinalityMessage,
   moveToAttributeTitle,
   redactAttributeTitle,
   redactedValue,
   removeAttributeTitle,
-  renameSpanTitle,
   sensitiveAttributeMessage,
 } from '../../../lint/neutral/findingText';
 import { sensitiveKeyKind, sensitiveValueKind } from '../../../lint/neutral/sensitiveText';
 import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { InternalFix, RawFinding } from '../../../lint/ruleTypes';
-import type { JavaLintContext, JavaSpanStart } from './javaLintContext';
+import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
+import type { JavaLintContext } from './javaLintContext';
 import { indentOf, invocation, javaString, lineAt, lineEndOf, lineStartOf, methodLabel, stringValue } from './javaLintSyntax';
 
 function namesOf(expr: SyntaxNode): string[] {
@@ -98,30 +97,14 @@ export function javaHighCardinalitySpanName(lc: JavaLintContext): RawFinding[] {
 }
 
 export function javaDuplicateSpanName(lc: JavaLintContext): RawFinding[] {
-  const byName = new Map<string, JavaSpanStart[]>();
+  const sites: NamedSpanSite[] = [];
   for (const s of lc.starts) {
     const name = stringValue(s.nameArg);
     if (name === undefined || name === '' || !s.method) continue;
-    byName.set(name, [...(byName.get(name) ?? []), s]);
+    const label = methodLabel(s.method);
+    sites.push({ name, owner: s.method.id, ownerLabel: label ?? 'a method', renameTo: label, start: s.nameArg!.startIndex, end: s.nameArg!.endIndex, line: lineAt(lc.text, s.statement.startIndex) });
   }
-  const taken = new Set(byName.keys());
-  const out: RawFinding[] = [];
-  for (const [name, starts] of byName) {
-    if (new Set(starts.map((s) => s.method!.id)).size < 2) continue;
-    for (const s of starts) {
-      const others = starts.filter((o) => o.method!.id !== s.method!.id);
-      const newName = methodLabel(s.method!);
-      const arg = s.nameArg!;
-      out.push({
-        rule: 'duplicate-span-name',
-        start: arg.startIndex,
-        end: arg.endIndex,
-        message: duplicateSpanNameMessage(name, others.slice(0, 5).map((o) => `${methodLabel(o.method!) ?? 'a method'} (line ${lineAt(lc.text, o.statement.startIndex)})`), others.length),
-        fixes: newName && !taken.has(newName) ? [{ id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => [{ start: arg.startIndex, end: arg.endIndex, newText: javaString(newName) }] }] : [],
-      });
-    }
-  }
-  return out;
+  return duplicateSpanNameFindings(sites, javaString);
 }
 
 /** Takes out `.setAttribute(…)` from a builder chain, or a `span.setAttribute(…);` statement alone on its line. */

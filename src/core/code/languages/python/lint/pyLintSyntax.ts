@@ -3,7 +3,8 @@
 // (a docstring's or a SQL literal's lines are part of the value).
 import { pyStringLiteral } from '../../../codegen/python';
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
-import type { OffsetEdit } from '../../../fixes/textEdits';
+export { indentEdits, indentOf, indentUnitOf, lineAt, lineEndOf, lineStartOf } from '../../../lint/textRegions';
+import { rowsInside } from '../../../lint/textRegions';
 
 const scopeTypes = new Set(['function_definition', 'lambda']);
 
@@ -26,26 +27,6 @@ export function ownDescendants(node: SyntaxNode, types: string | string[]): Synt
 export function identifiersNamed(node: SyntaxNode, name: string): SyntaxNode[] {
   if (node.type === 'identifier') return node.text === name ? [node] : [];
   return node.descendantsOfType('identifier').filter((d): d is SyntaxNode => d !== null && d.text === name);
-}
-
-export function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-export function lineEndOf(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
-}
-
-export function indentOf(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset)))![0];
-}
-
-/** The file's indentation step: the first indented line's whitespace (4 spaces when nothing is indented). */
-export function indentUnitOf(text: string): string {
-  const m = /\n([ \t]+)\S/.exec(text);
-  if (!m) return '    ';
-  return m[1]!.startsWith('\t') ? '\t' : ' '.repeat(Math.min(m[1]!.length, 8));
 }
 
 /** `x.method(…)`: the object and the method name. */
@@ -108,30 +89,7 @@ export function pythonString(value: string): string {
 
 /** Rows (0-based) that lie inside a multi-line string and so must not be re-indented. */
 export function rowsInsideStrings(root: SyntaxNode): Set<number> {
-  const rows = new Set<number>();
-  for (const s of root.descendantsOfType('string')) {
-    if (!s || s.startPosition.row === s.endPosition.row) continue;
-    for (let r = s.startPosition.row + 1; r <= s.endPosition.row; r++) rows.add(r);
-  }
-  return rows;
+  const spans = root.descendantsOfType('string').filter((s): s is SyntaxNode => s !== null);
+  return rowsInside(spans.map((s) => ({ startRow: s.startPosition.row, endRow: s.endPosition.row })));
 }
 
-/** Edits adding `unit` at the start of every non-blank line from `start`'s line to `end`'s, except inside strings. */
-export function indentEdits(text: string, start: number, end: number, unit: string, insideStrings: ReadonlySet<number>): OffsetEdit[] {
-  const out: OffsetEdit[] = [];
-  let row = text.slice(0, lineStartOf(text, start)).split('\n').length - 1;
-  for (let at = lineStartOf(text, start); at <= end && at < text.length; row++) {
-    const next = text.indexOf('\n', at);
-    const lineEnd = next === -1 ? text.length : next;
-    if (!insideStrings.has(row) && text.slice(at, lineEnd).trim() !== '') out.push({ start: at, end: at, newText: unit });
-    if (next === -1) break;
-    at = next + 1;
-  }
-  return out;
-}
-
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

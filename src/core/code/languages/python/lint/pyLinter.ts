@@ -1,7 +1,7 @@
 // The Python tracing lint behind the language-neutral protocol (lint/languageLint.ts): one parse per call, every
 // rule over it, and each fix's edits computed while the tree is alive (a tree-sitter tree is freed when the call ends).
-import type { LanguageLinter, LanguageLintResult, LanguageRefactoring } from '../../../lint/languageLint';
-import type { RawFinding, ResolvedLintOptions } from '../../../lint/ruleTypes';
+import { settledFindings, type LanguageLinter, type LanguageLintResult, type LanguageRefactoring } from '../../../lint/languageLint';
+import type { ResolvedLintOptions } from '../../../lint/ruleTypes';
 import { withTree, type LoadedGrammar, type SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import { pyAddSpanAt } from './pyAddSpan';
 import { pyAttributeRules } from './pyAttributeRules';
@@ -17,24 +17,13 @@ function contextOf(root: SyntaxNode, text: string, fileName: string, options: Re
   return { root, text, fileName, starts: findPySpanStarts(root), unit: indentUnitOf(text), stringRows: rowsInsideStrings(root), options };
 }
 
-/** Fixes with their edits computed now, while the tree they point into exists. */
-function settled(findings: readonly RawFinding[]): RawFinding[] {
-  return findings.map((f) => ({
-    ...f,
-    fixes: f.fixes.map((x) => {
-      const edits = x.edits();
-      return { ...x, edits: () => edits };
-    }),
-  }));
-}
-
 export function pythonLinter(grammar: LoadedGrammar): LanguageLinter {
   return {
     lint(text: string, fileName: string, options: ResolvedLintOptions): LanguageLintResult {
       return withTree(grammar, text, (tree) => {
         const lc = contextOf(tree.rootNode, text, fileName, options);
         const findings = [...pySpanNotEnded(lc), ...pyExceptionNotRecorded(lc), ...pyHighCardinalitySpanName(lc), ...pyDuplicateSpanName(lc), ...pyAttributeRules(lc), ...pyMissingPropagation(lc)];
-        return { findings: settled(findings), importAnchor: Math.max(0, importAnchorOf(tree.rootNode)) };
+        return { findings: settledFindings(findings), importAnchor: Math.max(0, importAnchorOf(tree.rootNode)) };
       });
     },
     refactoringsAt(text: string, fileName: string, start: number, end: number, options: ResolvedLintOptions): LanguageRefactoring[] {

@@ -3,7 +3,8 @@
 // duplicate-span-name for one literal name started by two different functions of the file.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
-import { duplicateSpanNameMessage, highCardinalityMessage, moveToAttributeTitle, renameSpanTitle } from '../../../lint/neutral/findingText';
+import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
+import { highCardinalityMessage, moveToAttributeTitle } from '../../../lint/neutral/findingText';
 import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import type { PyLintContext } from './pyLintContext';
@@ -162,28 +163,11 @@ export function pyQualifiedName(lc: PyLintContext, fn: SyntaxNode): string | und
 }
 
 export function pyDuplicateSpanName(lc: PyLintContext): RawFinding[] {
-  const byName = new Map<string, PySpanStart[]>();
+  const sites: NamedSpanSite[] = [];
   for (const s of lc.starts) {
     const name = plainString(s.nameArg);
     if (name === undefined || name === '' || !s.fn) continue;
-    byName.set(name, [...(byName.get(name) ?? []), s]);
+    sites.push({ name, owner: s.fn.id, ownerLabel: s.fn.childForFieldName('name')?.text ?? 'a function', renameTo: pyQualifiedName(lc, s.fn), start: s.nameArg!.startIndex, end: s.nameArg!.endIndex, line: lineAt(lc.text, s.call.startIndex) });
   }
-  const taken = new Set(byName.keys());
-  const out: RawFinding[] = [];
-  for (const [name, starts] of byName) {
-    if (new Set(starts.map((s) => s.fn!.id)).size < 2) continue;
-    for (const s of starts) {
-      const others = starts.filter((o) => o.fn!.id !== s.fn!.id);
-      const newName = pyQualifiedName(lc, s.fn!);
-      const arg = s.nameArg!;
-      out.push({
-        rule: 'duplicate-span-name',
-        start: arg.startIndex,
-        end: arg.endIndex,
-        message: duplicateSpanNameMessage(name, others.slice(0, 5).map((o) => `${o.fn!.childForFieldName('name')?.text ?? 'a function'} (line ${lineAt(lc.text, o.call.startIndex)})`), others.length),
-        fixes: newName && !taken.has(newName) ? [{ id: 'rename-span', title: renameSpanTitle(newName), kind: 'quickfix', safe: false, edits: () => [{ start: arg.startIndex, end: arg.endIndex, newText: pythonString(newName) }] }] : [],
-      });
-    }
-  }
-  return out;
+  return duplicateSpanNameFindings(sites, pythonString);
 }
