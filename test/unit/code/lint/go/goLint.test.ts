@@ -253,6 +253,64 @@ func Worker() {
     });
   });
 
+  describe('missing-propagation', () => {
+    it('puts otelhttp on clients and servers: Get with ctx, DefaultClient, a Client literal, the server handler', async () => {
+      const text = goSource('h1', ['context', 'net/http', 'time', 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp', 'go.opentelemetry.io/otel'], `
+var _ = otelhttp.WithRouteTag
+
+func Fetch(ctx context.Context, url string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	_, err = http.DefaultClient.Do(req)
+	return err
+}
+
+var client = &http.Client{
+	Timeout: 5 * time.Second,
+}
+
+var short = http.Client{Timeout: time.Second}
+
+func Serve(mux *http.ServeMux) error {
+	srv := &http.Server{Addr: ":8080", Handler: mux}
+	_ = srv
+	return http.ListenAndServe(":8081", nil)
+}
+`).replace('var _ = otelhttp.WithRouteTag', 'var _ = otelhttp.WithServerName');
+      const found = await findingsOf(text, 'missing-propagation');
+      assert.equal(found.length, 6);
+      assert.deepEqual(found.map((f) => f.fixes[0]?.safe), [undefined, true, true, true, true, true], 'http.Get has no fix; the others are safe: the file imports otelhttp');
+      assert.match(found[0]!.message, /Build it with http\.NewRequestWithContext\(ctx, …\)/);
+      const out = keep('h1', (await applySafeFixes(text, file)).text);
+      assert.match(out, /_, err = \(&http\.Client\{Transport: otelhttp\.NewTransport\(http\.DefaultTransport\)\}\)\.Do\(req\)/);
+      assert.match(out, /var client = &http\.Client\{\n\tTimeout: 5 \* time\.Second,\n\n\tTransport: otelhttp\.NewTransport\(http\.DefaultTransport\),\n\}/);
+      assert.match(out, /var short = http\.Client\{Transport: otelhttp\.NewTransport\(http\.DefaultTransport\), Timeout: time\.Second\}/);
+      assert.match(out, /Handler: otelhttp\.NewHandler\(mux, "server"\)/);
+      assert.match(out, /http\.ListenAndServe\(":8081", otelhttp\.NewHandler\(http\.DefaultServeMux, "server"\)\)/);
+    });
+
+    it('is quiet in an untraced file, and offers the fix as not safe when otelhttp is not imported yet', async () => {
+      const untraced = 'package x\n\nimport "net/http"\n\nfunc F() { _, _ = http.Get("http://x") }\n';
+      assert.deepEqual(await rules(untraced), []);
+      const traced = goSource('h2', ['context', 'net/http', 'go.opentelemetry.io/otel'], `
+func F(ctx context.Context, req *http.Request) {
+	_, _ = http.DefaultClient.Do(req)
+}
+`);
+      const [f] = await findingsOf(traced, 'missing-propagation');
+      assert.equal(f!.fixes[0]!.safe, false);
+      const out = keep('h2', await fixed(traced, 'propagate', f!.range.start.line + 1));
+      assert.match(out, /"go\.opentelemetry\.io\/contrib\/instrumentation\/net\/http\/otelhttp"\n\t"go\.opentelemetry\.io\/otel"/);
+    });
+  });
+
   describe('high-cardinality-span-name', () => {
     it('names the span with the fixed text and moves fmt.Sprintf values and concatenated ids to attributes', async () => {
       const text = goSource('d1', ['context', 'fmt', 'go.opentelemetry.io/otel'], `

@@ -10,6 +10,7 @@ import { goAttributeRules } from './goAttributeRules';
 import { goContextDropped } from './goContextRules';
 import type { GoLintContext } from './goLintContext';
 import { goDuplicateSpanName, goHighCardinalitySpanName } from './goNameRules';
+import { goMissingPropagation } from './goPropagation';
 import { goExceptionNotRecorded, goSpanNotEnded } from './goSpanRules';
 import { findGoSpanStarts } from './goSpanStarts';
 
@@ -49,7 +50,7 @@ export function goLinter(grammar: LoadedGrammar): LanguageLinter {
     lint(text: string, fileName: string, options: ResolvedLintOptions): LanguageLintResult {
       return withTree(grammar, text, (tree) => {
         const lc = contextOf(tree.rootNode, text, fileName, options);
-        const findings = [...goSpanNotEnded(lc), ...goExceptionNotRecorded(lc), ...goContextDropped(lc), ...goHighCardinalitySpanName(lc), ...goDuplicateSpanName(lc), ...goAttributeRules(lc)];
+        const findings = [...goSpanNotEnded(lc), ...goExceptionNotRecorded(lc), ...goContextDropped(lc), ...goHighCardinalitySpanName(lc), ...goDuplicateSpanName(lc), ...goAttributeRules(lc), ...goMissingPropagation(lc)];
         return { findings: settledFindings(findings), importAnchor: importAnchorOf(tree.rootNode) };
       });
     },

@@ -1,0 +1,107 @@
+// missing-propagation for Go, in a file that traces: HTTP calls whose client has no otelhttp transport (nothing
+// injects traceparent, so the callee starts a new trace) and servers whose handler is not wrapped by
+// otelhttp.NewHandler (nothing extracts it). The fixes use otelhttp (which has no Get helpers or DefaultClient of its
+// own any more): `http.DefaultClient` becomes a client with `otelhttp.NewTransport(http.DefaultTransport)`,
+// `http.Client{…}` gets that transport, and the server's handler is wrapped. `http.Get(url)` gets the finding only:
+// the fix is a request built with the context, which changes more than one expression. They are safe for `lint --fix` only when the file already imports otelhttp
+// (otherwise go.mod may lack the module: go get it first).
+import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
+import type { OffsetEdit } from '../../../fixes/textEdits';
+import type { RawFinding } from '../../../lint/ruleTypes';
+import { callerContextAt } from './goContextRules';
+import { ensureImport } from './goImportEdits';
+import { type GoLintContext, localNameOf } from './goLintContext';
+import { callArguments, indentOf, methodCall } from './goLintSyntax';
+import { lineEndOf } from '../../../lint/textRegions';
+import { importsOtel } from './goSpanStarts';
+
+const otelhttpPath = 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp';
+const clientHelpers = new Set(['Get', 'Post', 'Head', 'PostForm']);
+
+function finding(lc: GoLintContext, node: SyntaxNode, end: number, message: string, title: string, edits: (otelhttp: string) => OffsetEdit[]): RawFinding {
+  const imported = localNameOf(lc, otelhttpPath) !== undefined;
+  const otelhttp = ensureImport(lc.root, lc.text, otelhttpPath, 'otelhttp');
+  return {
+    rule: 'missing-propagation',
+    start: node.startIndex,
+    end,
+    message,
+    fixes: [{ id: 'propagate', title, kind: 'quickfix', safe: imported, edits: () => [...otelhttp.edits, ...edits(otelhttp.name)] }],
+  };
+}
+
+/** `Key: value` of a keyed composite literal. */
+function keyedValue(literal: SyntaxNode, key: string): SyntaxNode | undefined {
+  for (const el of literal.childForFieldName('body')?.namedChildren ?? []) {
+    if (el?.type !== 'keyed_element') continue;
+    const [k, v] = el.namedChildren.filter((c): c is SyntaxNode => c !== null);
+    if (k?.text === key && v) return v.type === 'literal_element' ? (v.namedChild(0) ?? v) : v;
+  }
+  return undefined;
+}
+
+export function goMissingPropagation(lc: GoLintContext): RawFinding[] {
+  const http = localNameOf(lc, 'net/http');
+  if (!http || !importsOtel(lc.imports)) return [];
+  const out: RawFinding[] = [];
+  const transportSet = /\bNewTransport\s*\(/.test(lc.text);
+  const handlerWrapped = /\bNewHandler\s*\(|\bWithRouteTag\s*\(/.test(lc.text);
+  for (const call of lc.root.descendantsOfType('call_expression')) {
+    const m = call ? methodCall(call) : undefined;
+    if (!call || !m) continue;
+    const fn = call.childForFieldName('function')!;
+    if (!transportSet && m.operand.type === 'identifier' && m.operand.text === http && clientHelpers.has(m.method)) {
+      const ctx = callerContextAt(lc, call);
+      out.push({
+        rule: 'missing-propagation',
+        start: call.startIndex,
+        end: fn.endIndex,
+        message: `${http}.${m.method} sends the request with no trace context, so the service it calls starts a new trace. Build it with ${http}.NewRequestWithContext(${ctx ?? 'ctx'}, …) and send it with a client whose transport is otelhttp.NewTransport(${http}.DefaultTransport).`,
+        fixes: [],
+      });
+    } else if (!transportSet && m.operand.type === 'selector_expression' && m.operand.text === `${http}.DefaultClient`) {
+      const operand = m.operand;
+      out.push(
+        finding(lc, call, fn.endIndex, `${http}.DefaultClient has no otelhttp transport: its requests carry no trace context. Send them with a client whose transport is otelhttp.NewTransport.`, 'Send it with an otelhttp client', (o) => [
+          { start: operand.startIndex, end: operand.endIndex, newText: `(&${http}.Client{Transport: ${o}.NewTransport(${http}.DefaultTransport)})` },
+        ]),
+      );
+    } else if (!handlerWrapped && m.operand.type === 'identifier' && m.operand.text === http && (m.method === 'ListenAndServe' || m.method === 'ListenAndServeTLS')) {
+      const args = callArguments(call);
+      const handler = args.at(-1);
+      if (!handler) continue;
+      const wrapped = handler.type === 'nil' ? `${http}.DefaultServeMux` : handler.text;
+      out.push(
+        finding(lc, call, fn.endIndex, `The server's handler is not wrapped by otelhttp.NewHandler: incoming requests do not continue their callers' traces. Wrap it.`, 'Wrap the handler with otelhttp.NewHandler', (o) => [{ start: handler.startIndex, end: handler.endIndex, newText: `${o}.NewHandler(${wrapped}, "server")` }]),
+      );
+    }
+  }
+  for (const literal of lc.root.descendantsOfType('composite_literal')) {
+    const type = literal?.childForFieldName('type')?.text;
+    if (!literal || (type !== `${http}.Client` && type !== `${http}.Server`)) continue;
+    const body = literal.childForFieldName('body')!;
+    if (type === `${http}.Client` && !transportSet) {
+      const transport = keyedValue(literal, 'Transport');
+      const open = body.startIndex + 1;
+      const elements = body.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+      const multiline = lc.text.slice(body.startIndex, body.endIndex).includes('\n');
+      const last = elements.at(-1);
+      // On its own line after a blank one: gofmt aligns the values of consecutive keyed lines, and a blank line
+      // starts a new alignment section, so the fields already there keep their layout.
+      const edits = (o: string): OffsetEdit[] =>
+        transport
+          ? [{ start: transport.startIndex, end: transport.endIndex, newText: `${o}.NewTransport(${transport.text})` }]
+          : multiline && last
+            ? [{ start: lineEndOf(lc.text, last.endIndex), end: lineEndOf(lc.text, last.endIndex), newText: `\n\n${indentOf(lc.text, last.startIndex)}Transport: ${o}.NewTransport(${http}.DefaultTransport),` }]
+            : [{ start: open, end: open, newText: `Transport: ${o}.NewTransport(${http}.DefaultTransport)${elements.length > 0 ? ', ' : ''}` }];
+      out.push(finding(lc, literal, literal.endIndex, 'This http.Client has no otelhttp transport: its requests carry no trace context, so the services it calls start new traces. Give it otelhttp.NewTransport.', 'Give the client an otelhttp transport', edits));
+    } else if (type === `${http}.Server` && !handlerWrapped) {
+      const handler = keyedValue(literal, 'Handler');
+      if (!handler) continue;
+      out.push(
+        finding(lc, literal, literal.endIndex, `The server's handler is not wrapped by otelhttp.NewHandler: incoming requests do not continue their callers' traces. Wrap it.`, 'Wrap the handler with otelhttp.NewHandler', (o) => [{ start: handler.startIndex, end: handler.endIndex, newText: `${o}.NewHandler(${handler.text}, "server")` }]),
+      );
+    }
+  }
+  return out;
+}
