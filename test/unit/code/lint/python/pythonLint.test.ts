@@ -208,6 +208,26 @@ def quote(items, headers):
     });
   });
 
+  describe('missing-propagation (incoming)', () => {
+    it('continues the caller’s trace in a Flask handler without the Flask instrumentation', async () => {
+      const text = `from flask import Flask, jsonify
+${head}
+app = Flask(__name__)
+
+
+@app.get("/orders/<oid>")
+def order(oid):
+    with tracer.start_as_current_span("orders.get"):
+        return jsonify({"id": oid})
+`;
+      const out = keep('g1', (await applySafeFixes(text, file)).text);
+      assert.match(out, /^from flask import Flask, jsonify, request\n/);
+      assert.match(out, /from opentelemetry\.propagate import extract\n/);
+      assert.match(out, /with tracer\.start_as_current_span\("orders\.get", context=extract\(request\.headers\)\):/);
+      assert.deepEqual(await findingsOf(`from opentelemetry.instrumentation.flask import FlaskInstrumentor\n${text}`, 'missing-propagation'), []);
+    });
+  });
+
   describe('add-span (wrap in span)', () => {
     it('wraps the body after the docstring, adds a tracer when the module has none, and is offered once', async () => {
       const text = `"""Orders."""

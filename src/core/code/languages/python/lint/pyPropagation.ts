@@ -1,4 +1,4 @@
-// missing-propagation for Python: in a file that traces, an outgoing `requests.get(…)` / `httpx.post(…)` (the
+// missing-propagation for Python. Outgoing: in a file that traces, an outgoing `requests.get(…)` / `httpx.post(…)` (the
 // module-level helpers and `request(method, url)`) that carries no injected context, while neither the file nor the
 // project installs the client's instrumentation (which injects by itself). The fix injects into the call's headers:
 // `inject(headers)` before it when it passes a headers variable, else a new headers dict passed as `headers=`.
@@ -44,12 +44,45 @@ function injectEdits(lc: PyLintContext, call: SyntaxNode, headers: SyntaxNode | 
   return [...inject.edits, { start: at, end: at, newText: `${name} = {}\n${indent}${inject.name}(${name})\n${indent}` }, argEdit];
 }
 
+/**
+ * Incoming: a Flask route handler of a file without the Flask instrumentation starts its span with no context from
+ * the request, so it is the root of a new trace instead of the caller's child. The fix passes
+ * `context=extract(request.headers)` (and `request` is imported from flask when the file has not).
+ */
+function flaskExtract(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  if (!/^\s*(from flask import|import flask)/m.test(lc.text) || deps.has('opentelemetry-instrumentation-flask') || /\bFlaskInstrumentor\b/.test(lc.text)) return [];
+  const out: RawFinding[] = [];
+  const seen = new Set<number>();
+  for (const start of lc.starts) {
+    const fn = start.fn;
+    if (start.form !== 'with' || !fn || seen.has(fn.id)) continue;
+    const decorators = fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((c) => c?.type === 'decorator').map((d) => d!.text) : [];
+    if (!decorators.some((d) => /\.(route|get|post|put|patch|delete)\s*\(/.test(d))) continue;
+    seen.add(fn.id);
+    const args = argsOf(start.call);
+    if (args.keywords.has('context')) continue;
+    const extract = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'extract');
+    const request = /\bfrom flask import [^\n]*\brequest\b/.test(lc.text) ? { name: 'request', edits: [] } : ensureFromImport(lc.root, lc.text, 'flask', 'request');
+    const last = args.list!.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
+    const at = last ? last.endIndex : args.list!.startIndex + 1;
+    const edits: OffsetEdit[] = [...extract.edits, ...request.edits, { start: at, end: at, newText: `${last ? ', ' : ''}context=${extract.name}(${request.name}.headers)` }];
+    out.push({
+      rule: 'missing-propagation',
+      start: start.call.startIndex,
+      end: start.call.childForFieldName('function')!.endIndex,
+      message: "This Flask handler starts its span without the caller's trace context, so every request begins a new trace. Pass context=extract(request.headers), or install opentelemetry-instrumentation-flask.",
+      fixes: [{ id: 'propagate', title: "Continue the caller's trace (context=extract(request.headers))", kind: 'quickfix', safe: true, edits: () => edits }],
+    });
+  }
+  return out;
+}
+
 export function pyMissingPropagation(lc: PyLintContext): RawFinding[] {
   if (lc.starts.length === 0 && !/\bopentelemetry\b/.test(lc.text)) return [];
   const deps = new Set((lc.options.project.dependencies ?? []).map((d) => d.toLowerCase()));
   // Auto-instrumentation (opentelemetry-instrument with the distro) instruments every installed client.
   if (deps.has('opentelemetry-distro') || deps.has('opentelemetry-instrumentation')) return [];
-  const out: RawFinding[] = [];
+  const out: RawFinding[] = flaskExtract(lc, deps);
   for (const call of lc.root.descendantsOfType('call')) {
     const m = call ? methodCall(call) : undefined;
     if (!call || !m || m.object.type !== 'identifier' || !verbs.has(m.method)) continue;
