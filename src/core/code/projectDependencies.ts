@@ -56,7 +56,8 @@ export function pyprojectDependencies(text: string): string[] {
 /** `<artifactId>` of every `<dependency>` in a pom.xml, and the `group:artifact` coordinates of a Gradle build. */
 export function jvmDependencies(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
+  // <artifactItem>: what the build downloads besides its dependencies (the Java agent, for one).
+  for (const m of text.matchAll(/<(?:dependency|artifactItem)>([\s\S]*?)<\/(?:dependency|artifactItem)>/g)) {
     const artifact = /<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(m[1]!)?.[1];
     if (artifact) out.push(artifact);
   }

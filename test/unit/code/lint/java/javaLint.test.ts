@@ -167,6 +167,39 @@ describe('Java tracing lint', function () {
     });
   });
 
+  describe('missing-propagation', () => {
+    it('injects the trace context into java.net.http requests through a helper added once; quiet with the agent', async () => {
+      const text = javaClass(
+        'E1',
+        `
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  String quote(String sku) throws Exception {
+    Span span = tracer.spanBuilder("payments.quote").startSpan();
+    try {
+      HttpRequest a = HttpRequest.newBuilder(URI.create("http://pricing/prices/" + sku)).GET().build();
+      HttpRequest b = HttpRequest.newBuilder().uri(URI.create("http://pricing/quote")).POST(HttpRequest.BodyPublishers.noBody()).build();
+      return http.send(a, HttpResponse.BodyHandlers.ofString()).body() + http.send(b, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      span.recordException(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+`,
+        ['java.net.URI', 'java.net.http.HttpClient', 'java.net.http.HttpRequest', 'java.net.http.HttpResponse'],
+      );
+      assert.equal((await findingsOf(text, 'missing-propagation')).length, 2);
+      const out = keep('E1', (await applySafeFixes(text, file)).text);
+      assert.match(out, /HttpRequest a = withTraceContext\(HttpRequest\.newBuilder\(URI\.create\("http:\/\/pricing\/prices\/" \+ sku\)\)\.GET\(\)\)\.build\(\);/);
+      assert.equal(out.match(/private static HttpRequest\.Builder withTraceContext\(/g)?.length, 1);
+      assert.match(out, /GlobalOpenTelemetry\.getPropagators\(\)\.getTextMapPropagator\(\)\.inject\(Context\.current\(\), builder, HttpRequest\.Builder::header\);/);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+      assert.deepEqual(await findingsOf(text, 'missing-propagation', { project: { dependencies: ['opentelemetry-javaagent'] } }), []);
+    });
+  });
+
   describe('add-span (wrap in span)', () => {
     it('wraps the body in spanBuilder + try-with-resources + catch/record/rethrow + finally, adding a tracer field', async () => {
       const text = 'package shop;\n\nimport java.util.List;\n\npublic class D1 {\n  int total(List<Integer> xs) {\n    int sum = 0;\n    for (int x : xs) {\n      sum += x;\n    }\n    return sum;\n  }\n}\n';

@@ -8,6 +8,7 @@ import { javaAddSpanAt } from './javaAddSpan';
 import { findJavaStarts, type JavaLintContext, usesOpenTelemetry } from './javaLintContext';
 import { indentUnitOf, rowsInsideStrings } from './javaLintSyntax';
 import { javaAttributeRules, javaDuplicateSpanName, javaHighCardinalitySpanName } from './javaNameAttributeRules';
+import { javaMissingPropagation } from './javaPropagation';
 import { javaExceptionNotRecorded, javaSpanNotEnded } from './javaSpanRules';
 
 function contextOf(root: SyntaxNode, text: string, fileName: string, options: ResolvedLintOptions): JavaLintContext {
@@ -27,7 +28,7 @@ export function javaLinter(grammar: LoadedGrammar): LanguageLinter {
       if (!usesOpenTelemetry(text)) return { findings: [], importAnchor: 0 };
       return withTree(grammar, text, (tree) => {
         const lc = contextOf(tree.rootNode, text, fileName, options);
-        const findings = [...javaSpanNotEnded(lc), ...javaExceptionNotRecorded(lc), ...javaHighCardinalitySpanName(lc), ...javaDuplicateSpanName(lc), ...javaAttributeRules(lc)];
+        const findings = [...javaSpanNotEnded(lc), ...javaExceptionNotRecorded(lc), ...javaHighCardinalitySpanName(lc), ...javaDuplicateSpanName(lc), ...javaAttributeRules(lc), ...javaMissingPropagation(lc)];
         return { findings: settledFindings(findings), importAnchor: importAnchorOf(tree.rootNode) };
       });
     },

@@ -1,0 +1,62 @@
+// missing-propagation for Java: in a file that traces by hand, a java.net.http request built without the trace
+// context (`HttpRequest.newBuilder(…)…build()`), while nothing else injects it: not the Java agent (a dependency or
+// download of the build, or @WithSpan in the file, which only the agent honours) and no propagator call of the file's
+// own. The fix injects through the global propagator into the builder, with a small helper added to the class once.
+import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
+import type { OffsetEdit } from '../../../fixes/textEdits';
+import type { RawFinding } from '../../../lint/ruleTypes';
+import { type JavaLintContext, useClasses } from './javaLintContext';
+import { indentOf, invocation } from './javaLintSyntax';
+
+const helperName = 'withTraceContext';
+
+function classOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_declaration' || n.type === 'enum_declaration' || n.type === 'record_declaration') return n;
+  return undefined;
+}
+
+/** `HttpRequest.newBuilder(…)` at the bottom of the chain that `build()` ends. */
+function builderRoot(build: SyntaxNode): SyntaxNode | undefined {
+  for (let n: SyntaxNode | undefined = build.childForFieldName('object') ?? undefined; n?.type === 'method_invocation'; n = n.childForFieldName('object') ?? undefined) {
+    const i = invocation(n);
+    if (i?.name === 'newBuilder' && i.object?.text.replace(/^java\.net\.http\./, '') === 'HttpRequest') return n;
+  }
+  return undefined;
+}
+
+export function javaMissingPropagation(lc: JavaLintContext): RawFinding[] {
+  const deps = new Set(lc.options.project.dependencies ?? []);
+  if (lc.starts.length === 0 || deps.has('opentelemetry-javaagent') || lc.withSpanMethods.length > 0 || /\bgetTextMapPropagator\s*\(|\bTextMapSetter\b/.test(lc.text)) return [];
+  const out: RawFinding[] = [];
+  for (const build of lc.root.descendantsOfType('method_invocation')) {
+    if (!build || invocation(build)?.name !== 'build' || !builderRoot(build)) continue;
+    const cls = classOf(build);
+    const target = build.childForFieldName('object');
+    if (!cls || !target) continue;
+    const classes = useClasses(lc, ['io.opentelemetry.api.GlobalOpenTelemetry', 'io.opentelemetry.context.Context', 'java.net.http.HttpRequest']);
+    const [global, context, httpRequest] = classes.names as [string, string, string];
+    const edits: OffsetEdit[] = [...classes.edits, { start: target.startIndex, end: target.startIndex, newText: `${helperName}(` }, { start: target.endIndex, end: target.endIndex, newText: ')' }];
+    // Every fix brings the helper while the class has none: two of them in one `lint --fix` round touch the same
+    // place, so the second waits for the next round, which sees the helper.
+    if (!new RegExp(`\\b${helperName}\\s*\\(\\s*${httpRequest.replace(/\./g, '\\.')}\\.Builder\\b`).test(cls.text)) {
+      const body = cls.childForFieldName('body')!;
+      const first = body.namedChildren.find((c) => c !== null);
+      const member = first ? indentOf(lc.text, first.startIndex) : '    ';
+      const inner = `${member}${lc.unit}`;
+      const close = body.endIndex - 1;
+      edits.push({
+        start: close,
+        end: close,
+        newText: `\n${member}/** Puts the current trace context (traceparent, and what else the propagators write) on the request. */\n${member}private static ${httpRequest}.Builder ${helperName}(${httpRequest}.Builder builder) {\n${inner}${global}.getPropagators().getTextMapPropagator().inject(${context}.current(), builder, ${httpRequest}.Builder::header);\n${inner}return builder;\n${member}}\n${indentOf(lc.text, cls.startIndex)}`,
+      });
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: build.startIndex,
+      end: build.endIndex,
+      message: 'This HTTP request does not carry the trace context, so the service it calls starts a new trace. Inject it with the global propagator (or run the app with the OpenTelemetry Java agent).',
+      fixes: [{ id: 'propagate', title: 'Inject the trace context into this request', kind: 'quickfix', safe: true, edits: () => edits }],
+    });
+  }
+  return out;
+}
