@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CodeIntelClient } from '../codeIntelClient';
 import { nearestPackageJson } from './projectInfo';
 import { toRange } from './lintDiagnostics';
+import { setupLanguageOf, setUpTracingIn } from './setUpTracingLanguages';
 
 export interface SetUpTracingArgs {
   /** A file or folder of the project; default: the active editor's file, else the first workspace folder. */
@@ -11,7 +12,8 @@ export interface SetUpTracingArgs {
 }
 
 /**
- * Generates tracing.ts / tracing.js (NodeSDK, OTLP/HTTP exporter, parent-based ratio sampler, batch processor,
+ * In a Python, Go or Java project (the file at hand, or a folder's manifest), the language's setup
+ * (setUpTracingLanguages.ts). Otherwise generates tracing.ts / tracing.js (NodeSDK, OTLP/HTTP exporter, parent-based ratio sampler, batch processor,
  * shutdown on exit) beside the nearest package.json and adds the packages it needs. Nothing is overwritten.
  */
 export async function setUpTracing(codeIntel: CodeIntelClient, args: SetUpTracingArgs = {}): Promise<vscode.Uri | undefined> {
@@ -20,23 +22,23 @@ export async function setUpTracing(codeIntel: CodeIntelClient, args: SetUpTracin
     void vscode.window.showErrorMessage('Span Lens: open a folder or a file of the project to set up tracing in.');
     return undefined;
   }
-  const probe = (await isDirectory(anchor)) ? vscode.Uri.joinPath(anchor, 'package.json') : anchor;
+  const isFolder = await isDirectory(anchor);
+  const language = await setupLanguageOf(anchor, isFolder);
+  if (language) {
+    const ratio = args.samplerRatio ?? (await askRatio());
+    if (ratio === undefined) return undefined;
+    const dir = isFolder ? anchor : vscode.Uri.joinPath(anchor, '..');
+    const anchorText = isFolder ? undefined : new TextDecoder().decode(await vscode.workspace.fs.readFile(anchor));
+    return setUpTracingIn(codeIntel, language, dir, { samplerRatio: ratio, ...(args.serviceName ? { serviceName: args.serviceName } : {}), ...(anchorText !== undefined ? { anchorText } : {}) });
+  }
+  const probe = isFolder ? vscode.Uri.joinPath(anchor, 'package.json') : anchor;
   const pkg = await nearestPackageJson(probe);
   const root = pkg ? vscode.Uri.joinPath(pkg.uri, '..') : (await isDirectory(anchor)) ? anchor : vscode.Uri.joinPath(anchor, '..');
   const usesTs = (await exists(vscode.Uri.joinPath(root, 'tsconfig.json'))) || (pkg?.dependencies.includes('typescript') ?? false);
   const esm = pkg ? (JSON.parse(pkg.text) as { type?: string }).type === 'module' : false;
   const usesB3 = pkg?.dependencies.includes('@opentelemetry/propagator-b3') ?? false;
-  let ratio = args.samplerRatio;
-  if (ratio === undefined) {
-    const answer = await vscode.window.showInputBox({
-      title: 'Span Lens: Set Up Tracing — sampling',
-      prompt: 'Share of new traces to keep, from 0 to 1 (parent-based: a sampled caller keeps its children)',
-      value: '1',
-      validateInput: (v) => (Number(v) >= 0 && Number(v) <= 1 && v.trim() !== '' ? undefined : 'A number from 0 to 1'),
-    });
-    if (answer === undefined) return undefined;
-    ratio = Number(answer);
-  }
+  const ratio = args.samplerRatio ?? (await askRatio());
+  if (ratio === undefined) return undefined;
   const generated = await codeIntel.call('generateTracingSetup', [
     {
       language: usesTs ? 'ts' : 'js',
@@ -68,6 +70,16 @@ export async function setUpTracing(codeIntel: CodeIntelClient, args: SetUpTracin
     `Span Lens: created ${generated.fileName}. Install the added packages (npm install) and load it first, e.g. node --import ./${generated.fileName.replace(/\.ts$/, '.js')} app.js.`,
   );
   return target;
+}
+
+async function askRatio(): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title: 'Span Lens: Set Up Tracing — sampling',
+    prompt: 'Share of new traces to keep, from 0 to 1 (parent-based: a sampled caller keeps its children)',
+    value: '1',
+    validateInput: (v) => (Number(v) >= 0 && Number(v) <= 1 && v.trim() !== '' ? undefined : 'A number from 0 to 1'),
+  });
+  return answer === undefined ? undefined : Number(answer);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

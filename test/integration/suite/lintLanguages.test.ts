@@ -128,4 +128,24 @@ describe('tracing lint and quick-fixes in Go, Python and Java files of the sampl
     }
     assert.equal(javac.status, 0, javac.stderr);
   });
+
+  it('Set Up Tracing in a Python folder and beside a Go file: tracing.py + requirements.txt, tracing.go + go.mod', async () => {
+    const py = path.join(work, 'setup-py');
+    fs.mkdirSync(py, { recursive: true });
+    fs.writeFileSync(path.join(py, 'requirements.txt'), 'flask==3.1.3\n');
+    const created = await vscode.commands.executeCommand<vscode.Uri>('spanlens.setUpTracing', { uri: vscode.Uri.file(py), samplerRatio: 0.5, serviceName: 'recs' });
+    assert.equal(created && path.basename(created.fsPath), 'tracing.py');
+    const tracing = fs.readFileSync(created!.fsPath, 'utf8');
+    assert.match(tracing, /ParentBased\(TraceIdRatioBased\(0\.5\)\)/);
+    assert.match(tracing, /os\.environ\.get\("OTEL_SERVICE_NAME", "recs"\)/);
+    assert.equal(fs.readFileSync(path.join(py, 'requirements.txt'), 'utf8'), 'flask==3.1.3\nopentelemetry-api==1.45.1\nopentelemetry-sdk==1.45.1\nopentelemetry-exporter-otlp-proto-http==1.45.1\n');
+    const go = path.join(work, 'setup-go');
+    fs.mkdirSync(go, { recursive: true });
+    fs.writeFileSync(path.join(go, 'go.mod'), 'module example.com/shop/inventory\n\ngo 1.22\n');
+    fs.writeFileSync(path.join(go, 'main.go'), 'package main\n\nfunc main() {}\n');
+    const goCreated = await vscode.commands.executeCommand<vscode.Uri>('spanlens.setUpTracing', { uri: vscode.Uri.file(path.join(go, 'main.go')), samplerRatio: 1 });
+    assert.equal(goCreated && path.basename(goCreated.fsPath), 'tracing.go');
+    assert.match(fs.readFileSync(goCreated!.fsPath, 'utf8'), /^package main\n[\s\S]*attribute\.String\("service\.name", "inventory"\)/);
+    assert.match(fs.readFileSync(path.join(go, 'go.mod'), 'utf8'), /\nrequire \(\n\tgo\.opentelemetry\.io\/otel v1\.47\.0\n/);
+  });
 });
