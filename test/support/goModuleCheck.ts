@@ -27,17 +27,20 @@ export function goToolsPresent(): boolean {
 }
 
 /** Writes `files` (path → text) into a new module with the OTel API and runs gofmt, go vet and go build over it. */
-export function checkGoModule(files: Readonly<Record<string, string>>, options: { readonly run?: string; readonly env?: NodeJS.ProcessEnv } = {}): GoCheck {
+export function checkGoModule(files: Readonly<Record<string, string>>, options: { readonly run?: string; readonly env?: NodeJS.ProcessEnv; readonly requires?: Readonly<Record<string, string>> } = {}): GoCheck {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-gocheck-'));
   try {
     const pricing = path.join(repoRoot(), 'samples', 'shop', 'go', 'pricing');
-    fs.writeFileSync(path.join(dir, 'go.mod'), fs.readFileSync(path.join(pricing, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module spanlens.dev/gocheck'));
+    const extra = Object.entries(options.requires ?? {}).map(([m, v]) => `require ${m} ${v}\n`).join('');
+    fs.writeFileSync(path.join(dir, 'go.mod'), fs.readFileSync(path.join(pricing, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module spanlens.dev/gocheck') + extra);
     fs.copyFileSync(path.join(pricing, 'go.sum'), path.join(dir, 'go.sum'));
     for (const [rel, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), text);
     }
     const env = { GOFLAGS: '-mod=mod', GOWORK: 'off' };
+    // Extra modules (gRPC, say) get their go.sum lines from the module proxy or the cache.
+    if (options.requires) runTool('go', ['mod', 'tidy'], { cwd: dir, env, timeoutMs: 300_000 });
     const fmt = runTool('gofmt', ['-l', '.'], { cwd: dir, env });
     const unformatted = fmt.stdout.split('\n').filter((l) => l.trim() !== '');
     const vet = runTool('go', ['vet', './...'], { cwd: dir, env });

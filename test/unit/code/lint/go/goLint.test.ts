@@ -296,6 +296,31 @@ func Serve(mux *http.ServeMux) error {
       assert.match(out, /http\.ListenAndServe\(":8081", otelhttp\.NewHandler\(http\.DefaultServeMux, "server"\)\)/);
     });
 
+    it('gives gRPC clients and servers the otelgrpc stats handlers (checked against grpc and otelgrpc)', async () => {
+      const text = goSource('h3', ['context', 'go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc', 'go.opentelemetry.io/otel', 'google.golang.org/grpc', 'google.golang.org/grpc/credentials/insecure'], `
+var _ = otelgrpc.Version
+
+func Connect(ctx context.Context) (*grpc.ClientConn, error) {
+	_, span := tracer.Start(ctx, "connect")
+	defer span.End()
+	return grpc.NewClient("pricing:9090", grpc.WithTransportCredentials(insecure.NewCredentials()))
+}
+
+func Serve() *grpc.Server {
+	return grpc.NewServer()
+}
+`);
+      assert.equal((await findingsOf(text, 'missing-propagation')).length, 2);
+      const out = (await applySafeFixes(text, file)).text;
+      assert.match(out, /grpc\.NewClient\("pricing:9090", grpc\.WithTransportCredentials\(insecure\.NewCredentials\(\)\), grpc\.WithStatsHandler\(otelgrpc\.NewClientHandler\(\)\)\)/);
+      assert.match(out, /grpc\.NewServer\(grpc\.StatsHandler\(otelgrpc\.NewServerHandler\(\)\)\)/);
+      if (!goToolsPresent()) return;
+      const r = checkGoModule({ 'h3/h3.go': out }, { requires: { 'google.golang.org/grpc': 'v1.85.0', 'go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc': 'v0.72.0' } });
+      assert.deepEqual(r.unformatted, []);
+      assert.equal(r.vet.status, 0, r.vet.stderr);
+      assert.equal(r.build.status, 0, r.build.stderr);
+    });
+
     it('is quiet in an untraced file, and offers the fix as not safe when otelhttp is not imported yet', async () => {
       const untraced = 'package x\n\nimport "net/http"\n\nfunc F() { _, _ = http.Get("http://x") }\n';
       assert.deepEqual(await rules(untraced), []);

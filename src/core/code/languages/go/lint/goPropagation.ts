@@ -16,11 +16,14 @@ import { lineEndOf } from '../../../lint/textRegions';
 import { importsOtel } from './goSpanStarts';
 
 const otelhttpPath = 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp';
+const grpcPath = 'google.golang.org/grpc';
+const otelgrpcPath = 'go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc';
+const grpcClients = new Set(['NewClient', 'Dial', 'DialContext']);
 const clientHelpers = new Set(['Get', 'Post', 'Head', 'PostForm']);
 
-function finding(lc: GoLintContext, node: SyntaxNode, end: number, message: string, title: string, edits: (otelhttp: string) => OffsetEdit[]): RawFinding {
-  const imported = localNameOf(lc, otelhttpPath) !== undefined;
-  const otelhttp = ensureImport(lc.root, lc.text, otelhttpPath, 'otelhttp');
+function finding(lc: GoLintContext, node: SyntaxNode, end: number, message: string, title: string, edits: (otelhttp: string) => OffsetEdit[], path = otelhttpPath): RawFinding {
+  const imported = localNameOf(lc, path) !== undefined;
+  const otelhttp = ensureImport(lc.root, lc.text, path, path.split('/').pop()!);
   return {
     rule: 'missing-propagation',
     start: node.startIndex,
@@ -41,9 +44,10 @@ function keyedValue(literal: SyntaxNode, key: string): SyntaxNode | undefined {
 }
 
 export function goMissingPropagation(lc: GoLintContext): RawFinding[] {
+  if (!importsOtel(lc.imports)) return [];
+  const out: RawFinding[] = grpcPropagation(lc);
   const http = localNameOf(lc, 'net/http');
-  if (!http || !importsOtel(lc.imports)) return [];
-  const out: RawFinding[] = [];
+  if (!http) return out;
   const transportSet = /\bNewTransport\s*\(/.test(lc.text);
   const handlerWrapped = /\bNewHandler\s*\(|\bWithRouteTag\s*\(/.test(lc.text);
   for (const call of lc.root.descendantsOfType('call_expression')) {
@@ -102,6 +106,42 @@ export function goMissingPropagation(lc: GoLintContext): RawFinding[] {
         finding(lc, literal, literal.endIndex, `The server's handler is not wrapped by otelhttp.NewHandler: incoming requests do not continue their callers' traces. Wrap it.`, 'Wrap the handler with otelhttp.NewHandler', (o) => [{ start: handler.startIndex, end: handler.endIndex, newText: `${o}.NewHandler(${handler.text}, "server")` }]),
       );
     }
+  }
+  return out;
+}
+
+/**
+ * gRPC: a client connection or a server without otelgrpc's stats handler carries no trace context in its metadata.
+ * The fix adds `grpc.WithStatsHandler(otelgrpc.NewClientHandler())` / `grpc.StatsHandler(otelgrpc.NewServerHandler())`.
+ */
+function grpcPropagation(lc: GoLintContext): RawFinding[] {
+  const grpc = localNameOf(lc, grpcPath);
+  if (!grpc || /\botelgrpc\.New(Client|Server)Handler\b|\bUnaryClientInterceptor\b|\bUnaryServerInterceptor\b/.test(lc.text)) return [];
+  const out: RawFinding[] = [];
+  for (const call of lc.root.descendantsOfType('call_expression')) {
+    const m = call ? methodCall(call) : undefined;
+    if (!call || !m || m.operand.type !== 'identifier' || m.operand.text !== grpc) continue;
+    const client = grpcClients.has(m.method);
+    if (!client && m.method !== 'NewServer') continue;
+    const args = callArguments(call);
+    const last = args.at(-1);
+    // `grpc.NewServer(opts...)`: the options come from elsewhere; no argument can follow a spread.
+    if (last && lc.text.slice(last.endIndex, call.endIndex).includes('...')) continue;
+    const at = last ? last.endIndex : call.childForFieldName('arguments')!.startIndex + 1;
+    const option = (o: string): string => (client ? `${grpc}.WithStatsHandler(${o}.NewClientHandler())` : `${grpc}.StatsHandler(${o}.NewServerHandler())`);
+    out.push(
+      finding(
+        lc,
+        call,
+        call.childForFieldName('function')!.endIndex,
+        client
+          ? "This gRPC connection has no otelgrpc stats handler: its calls carry no trace context in their metadata, so the server starts new traces. Add grpc.WithStatsHandler(otelgrpc.NewClientHandler())."
+          : "This gRPC server has no otelgrpc stats handler: incoming calls do not continue their callers' traces. Add grpc.StatsHandler(otelgrpc.NewServerHandler()).",
+        client ? 'Add the otelgrpc client handler' : 'Add the otelgrpc server handler',
+        (o) => [{ start: at, end: at, newText: `${last ? ', ' : ''}${option(o)}` }],
+        otelgrpcPath,
+      ),
+    );
   }
   return out;
 }
