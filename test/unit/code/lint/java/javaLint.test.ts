@@ -26,6 +26,21 @@ async function fixed(text: string, fixId: string, line: number, options: LintOpt
   return applyTextEdits(text, edits);
 }
 
+/** kafka-clients 4.4.0 (approved) from Maven Central into the corpus cache, for javac; undefined without mvn. */
+function kafkaClientsJar(): string | undefined {
+  const cache = path.join(repoRoot(), '.spanlens-cache', 'corpora', 'java');
+  const jar = path.join(cache, 'kafka-clients-4.4.0.jar');
+  if (fs.existsSync(jar)) return jar;
+  if (!hasTool('mvn') || !hasTool('javac')) {
+    if (process.env['CI'] === 'true') throw new Error('mvn and javac are needed for the Java Kafka fix check');
+    return undefined;
+  }
+  fs.mkdirSync(cache, { recursive: true });
+  const r = runTool('mvn', ['-q', '-B', 'dependency:copy', '-Dartifact=org.apache.kafka:kafka-clients:4.4.0', `-DoutputDirectory=${cache}`], { timeoutMs: 300_000 });
+  assert.equal(r.status, 0, `mvn dependency:copy kafka-clients: ${r.stdout.slice(-800)}${r.stderr.slice(-800)}`);
+  return jar;
+}
+
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 /** Fixed classes, by class name, for the final javac check. */
@@ -194,9 +209,51 @@ describe('Java tracing lint', function () {
       const out = keep('E1', (await applySafeFixes(text, file)).text);
       assert.match(out, /HttpRequest a = withTraceContext\(HttpRequest\.newBuilder\(URI\.create\("http:\/\/pricing\/prices\/" \+ sku\)\)\.GET\(\)\)\.build\(\);/);
       assert.equal(out.match(/private static HttpRequest\.Builder withTraceContext\(/g)?.length, 1);
+      assert.match(out, /HttpRequest b = withTraceContext\(HttpRequest\.newBuilder\(\)\.uri\(URI\.create\("http:\/\/pricing\/quote"\)\)\.POST\(HttpRequest\.BodyPublishers\.noBody\(\)\)\)\.build\(\);/);
       assert.match(out, /GlobalOpenTelemetry\.getPropagators\(\)\.getTextMapPropagator\(\)\.inject\(Context\.current\(\), builder, HttpRequest\.Builder::header\);/);
       assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
       assert.deepEqual(await findingsOf(text, 'missing-propagation', { project: { dependencies: ['opentelemetry-javaagent'] } }), []);
+    });
+  });
+
+  describe('missing-propagation (Kafka)', () => {
+    it('injects the trace context into a ProducerRecord’s headers before it is sent', async () => {
+      const text = javaClass(
+        'E2',
+        `
+  void publish(Producer<String, String> producer, String orderId) {
+    Span span = tracer.spanBuilder("orders.publish").startSpan();
+    try {
+      ProducerRecord<String, String> record = new ProducerRecord<>("orders", orderId, "created");
+      producer.send(record);
+      producer.send(new ProducerRecord<>("audit", orderId, "created"));
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+`,
+        ['org.apache.kafka.clients.producer.Producer', 'org.apache.kafka.clients.producer.ProducerRecord'],
+      );
+      const found = await findingsOf(text, 'missing-propagation');
+      assert.deepEqual(found.map((f) => f.fixes.length), [1, 0]);
+      const out = (await applySafeFixes(text, file)).text;
+      assert.match(out, / {6}GlobalOpenTelemetry\.getPropagators\(\)\.getTextMapPropagator\(\)\.inject\(Context\.current\(\), record\.headers\(\), \(carrier, key, value\) -> carrier\.add\(key, value\.getBytes\(StandardCharsets\.UTF_8\)\)\);\n {6}producer\.send\(record\);/);
+      assert.equal((await findingsOf(out, 'missing-propagation')).length, 1, 'the inline record keeps its finding');
+      const kafka = kafkaClientsJar();
+      if (!kafka) return;
+      const classpath = path.join(repoRoot(), 'samples', 'shop', 'java', 'payments', 'target', 'classpath.txt');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-javakafka-'));
+      try {
+        fs.mkdirSync(path.join(dir, 'shop'));
+        fs.writeFileSync(path.join(dir, 'shop', 'E2.java'), out);
+        const r = runTool('javac', ['-d', path.join(dir, 'out'), '-cp', [fs.readFileSync(classpath, 'utf8').trim(), kafka].join(path.delimiter), path.join(dir, 'shop', 'E2.java')]);
+        assert.equal(r.status, 0, r.stderr);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

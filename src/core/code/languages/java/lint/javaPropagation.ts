@@ -1,5 +1,5 @@
 // missing-propagation for Java: in a file that traces by hand, a java.net.http request built without the trace
-// context (`HttpRequest.newBuilder(…)…build()`), while nothing else injects it: not the Java agent (a dependency or
+// context (`HttpRequest.newBuilder(…)…build()`) or a Kafka ProducerRecord sent without it, while nothing else injects it: not the Java agent (a dependency or
 // download of the build, or @WithSpan in the file, which only the agent honours) and no propagator call of the file's
 // own. The fix injects through the global propagator into the builder, with a small helper added to the class once.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
@@ -24,10 +24,54 @@ function builderRoot(build: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
+/**
+ * Kafka: a `ProducerRecord` sent without the trace context in its headers (the consumer's span then starts a new
+ * trace). The fix injects into `record.headers()` before the send; a record built inside the send call gets the
+ * finding only.
+ */
+function kafkaPropagation(lc: JavaLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  if (!/\bProducerRecord\b/.test(lc.text) || [...deps].some((d) => /^opentelemetry-kafka-clients/.test(d))) return [];
+  const out: RawFinding[] = [];
+  for (const send of lc.root.descendantsOfType('method_invocation')) {
+    const i = send ? invocation(send) : undefined;
+    if (!send || i?.name !== 'send' || !i.object || i.args.length === 0) continue;
+    const record = i.args[0]!;
+    const statement = send.parent?.type === 'expression_statement' || send.parent?.type === 'local_variable_declaration' ? send.parent : send.parent?.parent?.type === 'local_variable_declaration' ? send.parent.parent : undefined;
+    const isRecordVar = record.type === 'identifier' && new RegExp(`\\bProducerRecord\\b[^;]*\\b${record.text}\\s*=`).test(lc.text);
+    const inline = record.type === 'object_creation_expression' && /^new\s+ProducerRecord\b/.test(record.text);
+    if (!isRecordVar && !inline) continue;
+    if (isRecordVar && new RegExp(`inject\\([^;]*\\b${record.text}\\.headers\\(\\)`).test(lc.text)) continue;
+    let edits: OffsetEdit[] | undefined;
+    if (isRecordVar && statement && statement.parent?.type === 'block') {
+      const classes = useClasses(lc, ['io.opentelemetry.api.GlobalOpenTelemetry', 'io.opentelemetry.context.Context', 'java.nio.charset.StandardCharsets']);
+      const [global, context, charsets] = classes.names as [string, string, string];
+      const indent = indentOf(lc.text, statement.startIndex);
+      edits = [
+        ...classes.edits,
+        {
+          start: statement.startIndex,
+          end: statement.startIndex,
+          newText: `${global}.getPropagators().getTextMapPropagator().inject(${context}.current(), ${record.text}.headers(), (carrier, key, value) -> carrier.add(key, value.getBytes(${charsets}.UTF_8)));\n${indent}`,
+        },
+      ];
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: send.startIndex,
+      end: send.endIndex,
+      message: 'This Kafka record is sent without the trace context in its headers, so the consumer starts a new trace. Inject it into record.headers() with the global propagator (or run the app with the OpenTelemetry Java agent).',
+      fixes: edits ? [{ id: 'propagate', title: 'Inject the trace context into the record headers', kind: 'quickfix', safe: true, edits: () => edits! }] : [],
+    });
+  }
+  return out;
+}
+
 export function javaMissingPropagation(lc: JavaLintContext): RawFinding[] {
   const deps = new Set(lc.options.project.dependencies ?? []);
-  if (lc.starts.length === 0 || deps.has('opentelemetry-javaagent') || lc.withSpanMethods.length > 0 || /\bgetTextMapPropagator\s*\(|\bTextMapSetter\b/.test(lc.text)) return [];
-  const out: RawFinding[] = [];
+  // A TextMapSetter of the file's own: it injects by hand already. (The fixes' own code uses none: a request already
+  // passed through withTraceContext has no newBuilder at the bottom of its chain, a record is checked by name.)
+  if (lc.starts.length === 0 || deps.has('opentelemetry-javaagent') || lc.withSpanMethods.length > 0 || /\bTextMapSetter\b/.test(lc.text)) return [];
+  const out: RawFinding[] = kafkaPropagation(lc, deps);
   for (const build of lc.root.descendantsOfType('method_invocation')) {
     if (!build || invocation(build)?.name !== 'build' || !builderRoot(build)) continue;
     const cls = classOf(build);
