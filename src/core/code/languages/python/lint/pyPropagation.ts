@@ -77,12 +77,67 @@ function flaskExtract(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[
   return out;
 }
 
+/** Kafka producers: kafka-python's `KafkaProducer.send(topic, …)` and confluent-kafka's `Producer.produce(topic, …)`. */
+const kafkaClients = [
+  { module: /^\s*from kafka import [^\n]*\bKafkaProducer\b|^\s*import kafka\b/m, constructor: /\bKafkaProducer\s*\(/, method: 'send', instrumentation: 'opentelemetry-instrumentation-kafka-python', instrumentor: 'KafkaInstrumentor' },
+  { module: /^\s*from confluent_kafka import [^\n]*\bProducer\b|^\s*import confluent_kafka\b/m, constructor: /\bProducer\s*\(/, method: 'produce', instrumentation: 'opentelemetry-instrumentation-confluent-kafka', instrumentor: 'ConfluentKafkaInstrumentor' },
+] as const;
+
+/**
+ * A Kafka message produced without the trace context in its headers: the consumer starts a new trace. The fix
+ * injects into a dict and passes it as the headers list both clients take (`[(key, bytes)]`).
+ */
+function kafkaInject(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const client of kafkaClients) {
+    if (!client.module.test(lc.text) || !client.constructor.test(lc.text) || deps.has(client.instrumentation) || lc.text.includes(client.instrumentor)) continue;
+    // Names bound to the producer: `producer = KafkaProducer(…)`, `self.producer = Producer(…)`.
+    const producers = new Set<string>();
+    for (const a of lc.root.descendantsOfType('assignment')) {
+      const right = a?.childForFieldName('right');
+      if (right?.type === 'call' && client.constructor.test(right.childForFieldName('function')?.text + '(')) producers.add(a!.childForFieldName('left')!.text.replace(/^self\./, ''));
+    }
+    for (const call of lc.root.descendantsOfType('call')) {
+      const m = call ? methodCall(call) : undefined;
+      if (!call || !m || m.method !== client.method || !producers.has(m.object.text.replace(/^self\./, ''))) continue;
+      const args = argsOf(call);
+      if (args.positional.length === 0) continue;
+      const statement = statementOf(call);
+      const headers = args.keywords.get('headers');
+      // Headers built from a carrier that inject() filled before this call (what the fix writes, or the code's own).
+      const injected = [...lc.text.slice(statement?.parent?.startIndex ?? 0, call.startIndex).matchAll(/\binject\(\s*(\w+)/g)].map((x) => x[1]!);
+      if (headers && injected.some((n) => new RegExp(`\\b${n}\\b`).test(headers.text))) continue;
+      const hasHeaders = headers !== undefined;
+      let edits: OffsetEdit[] | undefined;
+      if (!hasHeaders && statement && /^[ \t]*$/.test(lc.text.slice(lineStartOf(lc.text, statement.startIndex), statement.startIndex))) {
+        const inject = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'inject');
+        const name = identifiersNamed(statement.parent ?? lc.root, 'trace_carrier').length === 0 ? 'trace_carrier' : 'kafka_trace_carrier';
+        const indent = indentOf(lc.text, statement.startIndex);
+        const last = args.list!.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1)!;
+        edits = [
+          ...inject.edits,
+          { start: statement.startIndex, end: statement.startIndex, newText: `${name} = {}\n${indent}${inject.name}(${name})\n${indent}` },
+          { start: last.endIndex, end: last.endIndex, newText: `, headers=[(key, value.encode("utf-8")) for key, value in ${name}.items()]` },
+        ];
+      }
+      out.push({
+        rule: 'missing-propagation',
+        start: call.startIndex,
+        end: call.childForFieldName('function')!.endIndex,
+        message: `This Kafka message is produced without the trace context in its headers, so its consumer starts a new trace. Inject it into the headers, or install ${client.instrumentation}.`,
+        fixes: edits ? [{ id: 'propagate', title: 'Inject the trace context into the message headers', kind: 'quickfix', safe: true, edits: () => edits! }] : [],
+      });
+    }
+  }
+  return out;
+}
+
 export function pyMissingPropagation(lc: PyLintContext): RawFinding[] {
   if (lc.starts.length === 0 && !/\bopentelemetry\b/.test(lc.text)) return [];
   const deps = new Set((lc.options.project.dependencies ?? []).map((d) => d.toLowerCase()));
   // Auto-instrumentation (opentelemetry-instrument with the distro) instruments every installed client.
   if (deps.has('opentelemetry-distro') || deps.has('opentelemetry-instrumentation')) return [];
-  const out: RawFinding[] = flaskExtract(lc, deps);
+  const out: RawFinding[] = [...flaskExtract(lc, deps), ...kafkaInject(lc, deps)];
   for (const call of lc.root.descendantsOfType('call')) {
     const m = call ? methodCall(call) : undefined;
     if (!call || !m || m.object.type !== 'identifier' || !verbs.has(m.method)) continue;
