@@ -216,6 +216,47 @@ describe('Java tracing lint', function () {
     });
   });
 
+  describe('missing-propagation (servers)', () => {
+    it('continues the caller’s trace in JDK HttpServer handlers (a lambda and a method) from the request headers', async () => {
+      const text = javaClass(
+        'E3',
+        `
+  void routes(HttpServer server) {
+    server.createContext("/quote", exchange -> {
+      Span span = tracer.spanBuilder("GET /quote").setSpanKind(SpanKind.SERVER).startSpan();
+      try {
+        exchange.sendResponseHeaders(204, -1);
+      } catch (java.io.IOException e) {
+        span.recordException(e);
+      } finally {
+        span.end();
+      }
+    });
+    server.createContext("/pay", this::pay);
+  }
+
+  void pay(HttpExchange exchange) throws java.io.IOException {
+    Span span = tracer.spanBuilder("POST /pay").setSpanKind(SpanKind.SERVER).startSpan();
+    try {
+      exchange.sendResponseHeaders(201, -1);
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+`,
+        ['com.sun.net.httpserver.HttpExchange', 'com.sun.net.httpserver.HttpServer', 'io.opentelemetry.api.trace.SpanKind'],
+      );
+      assert.equal((await findingsOf(text, 'missing-propagation')).length, 2);
+      const out = keep('E3', (await applySafeFixes(text, file)).text);
+      assert.match(out, /tracer\.spanBuilder\("GET \/quote"\)\.setParent\(GlobalOpenTelemetry\.getPropagators\(\)\.getTextMapPropagator\(\)\.extract\(Context\.current\(\), exchange, EXCHANGE_HEADERS\)\)\.setSpanKind/);
+      assert.equal(out.match(/private static final TextMapGetter<HttpExchange> EXCHANGE_HEADERS = new TextMapGetter<>\(\) \{/g)?.length, 1);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+    });
+  });
+
   describe('missing-propagation (Kafka)', () => {
     it('injects the trace context into a ProducerRecord’s headers before it is sent', async () => {
       const text = javaClass(

@@ -66,12 +66,81 @@ function kafkaPropagation(lc: JavaLintContext, deps: ReadonlySet<string>): RawFi
   return out;
 }
 
+/** Request types a server handler gets, and how their headers are read. */
+const serverCarriers: Readonly<Record<string, { keys: (c: string) => string; get: (c: string, k: string) => string }>> = {
+  HttpExchange: { keys: (c) => `${c}.getRequestHeaders().keySet()`, get: (c, k) => `${c}.getRequestHeaders().getFirst(${k})` },
+  HttpServletRequest: { keys: (c) => `java.util.Collections.list(${c}.getHeaderNames())`, get: (c, k) => `${c}.getHeader(${k})` },
+};
+
+/** The handler's request parameter around `node` (a method's or a lambda's): its name and type. */
+function requestParameter(node: SyntaxNode): { name: string; type: string } | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type !== 'method_declaration' && n.type !== 'lambda_expression') continue;
+    const params = n.childForFieldName('parameters');
+    // `server.createContext("/x", exchange -> { … })`: the lambda's one untyped parameter is the HttpExchange.
+    const call = n.parent?.parent;
+    if (n.type === 'lambda_expression' && params?.type === 'identifier' && call?.type === 'method_invocation' && invocation(call)?.name === 'createContext') return { name: params.text, type: 'HttpExchange' };
+    for (const p of params?.namedChildren ?? []) {
+      if (p?.type !== 'formal_parameter') continue;
+      const type = p.childForFieldName('type')?.text.split('.').pop();
+      const name = p.childForFieldName('name')?.text;
+      if (type && name && serverCarriers[type]) return { name, type };
+    }
+    if (n.type === 'method_declaration') return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Incoming: a span started in an HTTP handler (JDK HttpServer's HttpExchange, a servlet's request) with no parent from
+ * the request's headers is the root of a new trace. The fix sets the parent from the global propagator's extract,
+ * through a header getter added to the class once.
+ */
+function serverExtract(lc: JavaLintContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const start of lc.starts) {
+    if (/\.set(No)?Parent\s*\(/.test(start.statement.text)) continue;
+    const request = requestParameter(start.statement);
+    const cls = request ? classOf(start.statement) : undefined;
+    if (!request || !cls) continue;
+    const carrier = serverCarriers[request.type]!;
+    const getterName = `${request.type.replace(/^Http/, '').toUpperCase()}_HEADERS`;
+    const classes = useClasses(lc, ['io.opentelemetry.api.GlobalOpenTelemetry', 'io.opentelemetry.context.Context', 'io.opentelemetry.context.propagation.TextMapGetter']);
+    const [global, context, getter] = classes.names as [string, string, string];
+    const edits: OffsetEdit[] = [
+      ...classes.edits,
+      { start: start.builder.endIndex, end: start.builder.endIndex, newText: `.setParent(${global}.getPropagators().getTextMapPropagator().extract(${context}.current(), ${request.name}, ${getterName}))` },
+    ];
+    if (!new RegExp(`\\b${getterName}\\s*=`).test(cls.text)) {
+      const body = cls.childForFieldName('body')!;
+      const first = body.namedChildren.find((c) => c !== null);
+      const member = first ? indentOf(lc.text, first.startIndex) : '    ';
+      const i1 = `${member}${lc.unit}`;
+      const i2 = `${i1}${lc.unit}`;
+      const open = body.startIndex + 1;
+      edits.push({
+        start: open,
+        end: open,
+        newText: `\n${member}/** Reads the trace context (traceparent, …) from a request's headers. */\n${member}private static final ${getter}<${request.type}> ${getterName} = new ${getter}<>() {\n${i1}@Override\n${i1}public Iterable<String> keys(${request.type} carrier) {\n${i2}return ${carrier.keys('carrier')};\n${i1}}\n\n${i1}@Override\n${i1}public String get(${request.type} carrier, String key) {\n${i2}return carrier == null ? null : ${carrier.get('carrier', 'key')};\n${i1}}\n${member}};\n`,
+      });
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: start.statement.startIndex,
+      end: start.statement.endIndex,
+      message: "This handler starts its span without the caller's trace context, so every request begins a new trace. Set the parent from the request headers with the global propagator's extract (or run the app with the OpenTelemetry Java agent).",
+      fixes: [{ id: 'propagate', title: "Continue the caller's trace from the request headers", kind: 'quickfix', safe: true, edits: () => edits }],
+    });
+  }
+  return out;
+}
+
 export function javaMissingPropagation(lc: JavaLintContext): RawFinding[] {
   const deps = new Set(lc.options.project.dependencies ?? []);
   // A TextMapSetter of the file's own: it injects by hand already. (The fixes' own code uses none: a request already
   // passed through withTraceContext has no newBuilder at the bottom of its chain, a record is checked by name.)
   if (lc.starts.length === 0 || deps.has('opentelemetry-javaagent') || lc.withSpanMethods.length > 0 || /\bTextMapSetter\b/.test(lc.text)) return [];
-  const out: RawFinding[] = kafkaPropagation(lc, deps);
+  const out: RawFinding[] = [...kafkaPropagation(lc, deps), ...serverExtract(lc)];
   for (const build of lc.root.descendantsOfType('method_invocation')) {
     if (!build || invocation(build)?.name !== 'build' || !builderRoot(build)) continue;
     const cls = classOf(build);
