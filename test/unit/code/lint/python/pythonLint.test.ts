@@ -254,6 +254,38 @@ def publish(order_id):
     });
   });
 
+  describe('missing-propagation (gRPC)', () => {
+    it('offers the OpenTelemetry gRPC interceptors for channels and servers (not applied by lint --fix: a new package)', async () => {
+      const text = `from concurrent import futures
+
+import grpc
+${head}
+
+def connect():
+    with tracer.start_as_current_span("recs.connect"):
+        return grpc.insecure_channel("pricing:9090")
+
+
+def serve():
+    return grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+`;
+      const found = await findingsOf(text, 'missing-propagation');
+      assert.deepEqual(found.map((f) => [f.fixes[0]?.safe, f.fixes[0]?.title]), [
+        [false, 'Intercept the channel with client_interceptor()'],
+        [false, 'Add server_interceptor() to the server'],
+      ]);
+      assert.equal((await applySafeFixes(text, file)).applied, 0);
+      let out = await fixed(text, 'propagate', found[0]!.range.start.line + 1, 15);
+      out = await fixed(out, 'propagate', lineOf(out, 'grpc.server('), 11);
+      keep('i1', out);
+      compileOnly.add('i1');
+      assert.match(out, /return grpc\.intercept_channel\(grpc\.insecure_channel\("pricing:9090"\), client_interceptor\(\)\)/);
+      assert.match(out, /grpc\.server\(futures\.ThreadPoolExecutor\(max_workers=4\), interceptors=\[server_interceptor\(\)\]\)/);
+      assert.match(out, /from opentelemetry\.instrumentation\.grpc import client_interceptor, server_interceptor\n/);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+    });
+  });
+
   describe('add-span (wrap in span)', () => {
     it('wraps the body after the docstring, adds a tracer when the module has none, and is offered once', async () => {
       const text = `"""Orders."""

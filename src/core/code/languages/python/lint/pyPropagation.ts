@@ -132,12 +132,53 @@ function kafkaInject(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[]
   return out;
 }
 
+/**
+ * gRPC: a channel or a server of the grpc package without OpenTelemetry's interceptors carries no trace context in
+ * its metadata. The fixes use opentelemetry-instrumentation-grpc (`grpc.intercept_channel(channel,
+ * client_interceptor())`, `interceptors=[server_interceptor()]`); they are offered, not applied by `lint --fix`, since
+ * the project must add that package.
+ */
+function grpcInterceptors(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  if (!/^\s*import grpc\b/m.test(lc.text) || deps.has('opentelemetry-instrumentation-grpc')) return [];
+  const instrumented = { client: /\bGrpcInstrumentorClient\b|\bclient_interceptor\s*\(/.test(lc.text), server: /\bGrpcInstrumentorServer\b|\bserver_interceptor\s*\(/.test(lc.text) };
+  const out: RawFinding[] = [];
+  for (const call of lc.root.descendantsOfType('call')) {
+    const m = call ? methodCall(call) : undefined;
+    if (!call || !m || m.object.text !== 'grpc') continue;
+    const client = m.method === 'insecure_channel' || m.method === 'secure_channel';
+    if (!client && m.method !== 'server') continue;
+    if (client ? instrumented.client : instrumented.server) continue;
+    if (client && call.parent?.type === 'argument_list' && call.parent.parent && methodCall(call.parent.parent)?.method === 'intercept_channel') continue;
+    const name = client ? 'client_interceptor' : 'server_interceptor';
+    const imp = ensureFromImport(lc.root, lc.text, 'opentelemetry.instrumentation.grpc', name);
+    const args = argsOf(call);
+    let edits: OffsetEdit[] | undefined;
+    if (client) edits = [...imp.edits, { start: call.startIndex, end: call.startIndex, newText: 'grpc.intercept_channel(' }, { start: call.endIndex, end: call.endIndex, newText: `, ${imp.name}())` }];
+    else {
+      const existing = args.keywords.get('interceptors');
+      const last = args.list!.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
+      if (!existing) edits = [...imp.edits, last ? { start: last.endIndex, end: last.endIndex, newText: `, interceptors=[${imp.name}()]` } : { start: args.list!.startIndex + 1, end: args.list!.startIndex + 1, newText: `interceptors=[${imp.name}()]` }];
+      else if (existing.type === 'list') edits = [...imp.edits, { start: existing.startIndex + 1, end: existing.startIndex + 1, newText: `${imp.name}(), ` }];
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: call.startIndex,
+      end: call.childForFieldName('function')!.endIndex,
+      message: client
+        ? 'This gRPC channel has no OpenTelemetry interceptor: its calls carry no trace context, so the server starts new traces. Intercept it with client_interceptor() from opentelemetry-instrumentation-grpc.'
+        : "This gRPC server has no OpenTelemetry interceptor: incoming calls do not continue their callers' traces. Add server_interceptor() from opentelemetry-instrumentation-grpc.",
+      fixes: edits ? [{ id: 'propagate', title: client ? 'Intercept the channel with client_interceptor()' : 'Add server_interceptor() to the server', kind: 'quickfix', safe: false, edits: () => edits! }] : [],
+    });
+  }
+  return out;
+}
+
 export function pyMissingPropagation(lc: PyLintContext): RawFinding[] {
   if (lc.starts.length === 0 && !/\bopentelemetry\b/.test(lc.text)) return [];
   const deps = new Set((lc.options.project.dependencies ?? []).map((d) => d.toLowerCase()));
   // Auto-instrumentation (opentelemetry-instrument with the distro) instruments every installed client.
   if (deps.has('opentelemetry-distro') || deps.has('opentelemetry-instrumentation')) return [];
-  const out: RawFinding[] = [...flaskExtract(lc, deps), ...kafkaInject(lc, deps)];
+  const out: RawFinding[] = [...flaskExtract(lc, deps), ...kafkaInject(lc, deps), ...grpcInterceptors(lc, deps)];
   for (const call of lc.root.descendantsOfType('call')) {
     const m = call ? methodCall(call) : undefined;
     if (!call || !m || m.object.type !== 'identifier' || !verbs.has(m.method)) continue;
