@@ -30,12 +30,21 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
     const tag = `vscode-${Date.now().toString(36)}`;
     await runShop({ protocol: 'http/protobuf', endpoint: jaeger.otlpHttp, requests: 20, resource: { 'spanlens.feed': `${tag}-http` } });
     await runShop({ protocol: 'grpc', endpoint: jaeger.otlpGrpc, requests: 10, resource: { 'spanlens.feed': `${tag}-grpc` } });
-    // Jaeger's batch processor stores within 200 ms; give the last batches a moment.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The exporters flush at shutdown and Jaeger stores within moments, but on a loaded machine a batch can lag:
+    // read until two reads a second apart hold the same spans, through v1 and api/v3 alike.
     const seen = new Map<string, RawSpan>();
-    for (const service of ['gateway', 'orders', 'inventory', 'fulfilment']) {
-      for (const s of await rawV1Spans(jaeger.url, service)) seen.set(`${s.traceId}/${s.spanId}`, s);
-    }
+    let settledAt = '';
+    await waitFor(async () => {
+      for (const service of ['gateway', 'orders', 'inventory', 'fulfilment']) {
+        for (const s of await rawV1Spans(jaeger.url, service)) seen.set(`${s.traceId}/${s.spanId}`, s);
+      }
+      const v3 = (await rawV3Durations(jaeger.url, 'orders', 'orders.create')).length;
+      const v1 = [...seen.values()].filter((s) => s.service === 'orders' && s.name === 'orders.create').length;
+      const now = `${seen.size}/${v1}/${v3}`;
+      const stable = now === settledAt && v1 === v3;
+      settledAt = now;
+      return stable;
+    }, 'the spans Jaeger holds to settle', 60_000, 1000);
     for (const s of seen.values()) raw.set(s.service, [...(raw.get(s.service) ?? []), s]);
     assert.ok((raw.get('orders') ?? []).some((s) => s.tags.get('spanlens.feed') === `${tag}-grpc`), 'the gRPC feed arrived');
 
@@ -118,8 +127,7 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
     await vscode.commands.executeCommand('workbench.view.extension.spanlens');
     const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
     await waitForRow(rows, 'gateway: POST /checkout', 'the Traces view lists the recent results');
-    await collapseRecentResults();
-    await waitForRow(rows, 'fulfilment', 'the Traces view lists the shop services');
+    await waitForRow(rows, 'fulfilment', 'the Traces view lists the shop services', collapseRecentResults);
   });
 
   /** Points Span Lens at `url` (the real Jaeger or a view of it) and waits until it is connected there. */
@@ -217,8 +225,7 @@ describe('real Jaeger 2.12 in VS Code: lenses, search, Traces view and viewer', 
       await vscode.commands.executeCommand('spanlens.refreshTracesView');
       await vscode.commands.executeCommand('workbench.view.extension.spanlens');
       const rows = async (): Promise<string[]> => ((await workbenchTexts('.pane-body .monaco-list-row')) ?? []).flatMap((f) => f.texts);
-      await collapseRecentResults();
-      await waitForRow(rows, 'inventory', 'the Traces view lists the shop services over v1');
+      await waitForRow(rows, 'inventory', 'the Traces view lists the shop services over v1', collapseRecentResults);
     });
   });
 });

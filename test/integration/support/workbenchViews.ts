@@ -58,10 +58,16 @@ export async function collapseRecentResults(): Promise<void> {
   await click('.pane-body .monaco-list-row[aria-expanded="true"]:has-text("Recent results")');
 }
 
-/** Waits for a row containing `text`; on a timeout, says which rows were there and keeps a screenshot. */
-export async function waitForRow(rows: () => Promise<string[]>, text: string, what: string): Promise<void> {
+/**
+ * Waits for a row containing `text`; on a timeout, says which rows were there and keeps a screenshot. `beforePoll`
+ * runs before each look (e.g. collapse a group a refresh of the view has opened again).
+ */
+export async function waitForRow(rows: () => Promise<string[]>, text: string, what: string, beforePoll?: () => Promise<unknown>): Promise<void> {
   try {
-    await waitFor(async () => (await rows()).some((t) => t.includes(text)), what);
+    await waitFor(async () => {
+      await beforePoll?.();
+      return (await rows()).some((t) => t.includes(text));
+    }, what, 30_000, 250);
   } catch (error) {
     await takeScreenshot(`real-backend-missing-${text.replace(/[^a-z0-9]+/gi, '-')}`);
     throw new Error(`${error instanceof Error ? error.message : String(error)}; rows shown: ${JSON.stringify(await rows())}`);

@@ -81,7 +81,8 @@ export function defaultImportName(path: string): string {
   let last = segments.pop() ?? path;
   if (/^v\d+$/.test(last) && segments.length > 0) last = segments.pop()!;
   last = last.replace(/\.v\d+$/, '');
-  return last.replace(/^go-/, '').replace(/[-.]/g, '_');
+  // `github.com/segmentio/kafka-go` declares package kafka, `github.com/go-chi/chi` chi: the usual naming of both ends.
+  return last.replace(/^go-/, '').replace(/[-.]go$/, '').replace(/[-.]/g, '_');
 }
 
 export class GoFile {

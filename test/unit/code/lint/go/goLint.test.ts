@@ -321,6 +321,36 @@ func Serve() *grpc.Server {
       assert.equal(r.build.status, 0, r.build.stderr);
     });
 
+    it('puts the trace context into Kafka message headers (kafka-go and sarama), with a helper added once', async () => {
+      const text = goSource('h4', ['context', 'github.com/IBM/sarama', 'github.com/segmentio/kafka-go', 'go.opentelemetry.io/otel'], `
+func Publish(ctx context.Context, w *kafka.Writer, p sarama.SyncProducer, id string) error {
+	_, span := tracer.Start(ctx, "orders.publish")
+	defer span.End()
+	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte(id), Value: []byte("created")}, kafka.Message{
+		Key:   []byte(id),
+		Value: []byte("audited"),
+	}); err != nil {
+		span.RecordError(err)
+		return err
+	}
+	_, _, err := p.SendMessage(&sarama.ProducerMessage{Topic: "orders", Value: sarama.StringEncoder(id)})
+	return err
+}
+`);
+      assert.equal((await findingsOf(text, 'missing-propagation')).length, 3);
+      const out = (await applySafeFixes(text, file)).text;
+      assert.match(out, /kafka\.Message\{Headers: kafkaTraceHeaders\(ctx\), Key: \[\]byte\(id\), Value: \[\]byte\("created"\)\}/);
+      assert.match(out, /Value: \[\]byte\("audited"\),\n\n\t\tHeaders: kafkaTraceHeaders\(ctx\),\n\t\}/);
+      assert.match(out, /&sarama\.ProducerMessage\{Headers: saramaTraceHeaders\(ctx\), Topic: "orders"/);
+      assert.equal(out.match(/^func kafkaTraceHeaders\(/gm)?.length, 1);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+      if (!goToolsPresent()) return;
+      const r = checkGoModule({ 'h4/h4.go': out }, { requires: { 'github.com/segmentio/kafka-go': 'v0.4.51', 'github.com/IBM/sarama': 'v1.61.1' } });
+      assert.deepEqual(r.unformatted, []);
+      assert.equal(r.vet.status, 0, r.vet.stderr);
+      assert.equal(r.build.status, 0, r.build.stderr);
+    });
+
     it('is quiet in an untraced file, and offers the fix as not safe when otelhttp is not imported yet', async () => {
       const untraced = 'package x\n\nimport "net/http"\n\nfunc F() { _, _ = http.Get("http://x") }\n';
       assert.deepEqual(await rules(untraced), []);

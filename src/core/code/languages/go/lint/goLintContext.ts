@@ -30,6 +30,7 @@ export const otelPackages = {
   trace: { path: 'go.opentelemetry.io/otel/trace', alias: 'oteltrace' },
   otel: { path: 'go.opentelemetry.io/otel', alias: 'otelapi' },
   context: { path: 'context', alias: 'stdcontext' },
+  propagation: { path: 'go.opentelemetry.io/otel/propagation', alias: 'otelpropagation' },
 } as const;
 
 /** The name to write for one of `otelPackages` and the edits importing it when the file does not yet. */

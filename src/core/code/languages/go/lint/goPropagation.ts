@@ -10,7 +10,7 @@ import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import { callerContextAt } from './goContextRules';
 import { ensureImport } from './goImportEdits';
-import { type GoLintContext, localNameOf } from './goLintContext';
+import { type GoLintContext, localNameOf, usePackages } from './goLintContext';
 import { callArguments, indentOf, methodCall } from './goLintSyntax';
 import { lineEndOf } from '../../../lint/textRegions';
 import { importsOtel } from './goSpanStarts';
@@ -43,9 +43,61 @@ function keyedValue(literal: SyntaxNode, key: string): SyntaxNode | undefined {
   return undefined;
 }
 
+/** Kafka clients: the message type, its header type, and how a header's key and value are written. */
+const kafkaClients = [
+  { path: 'github.com/segmentio/kafka-go', message: 'Message', header: 'Header', key: (k: string) => k, helper: 'kafkaTraceHeaders' },
+  { path: 'github.com/IBM/sarama', message: 'ProducerMessage', header: 'RecordHeader', key: (k: string) => `[]byte(${k})`, helper: 'saramaTraceHeaders' },
+] as const;
+
+/**
+ * Kafka: a message built without headers in a traced function (kafka-go's Message, sarama's ProducerMessage) carries
+ * no trace context to its consumer. The fix sets `Headers: <helper>(ctx)`, a function added to the file once that
+ * injects the context through the global propagator.
+ */
+function kafkaPropagation(lc: GoLintContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const client of kafkaClients) {
+    const pkg = localNameOf(lc, client.path);
+    if (!pkg) continue;
+    for (const literal of lc.root.descendantsOfType('composite_literal')) {
+      if (!literal || literal.childForFieldName('type')?.text !== `${pkg}.${client.message}` || keyedValue(literal, 'Headers')) continue;
+      const ctx = callerContextAt(lc, literal);
+      if (!ctx) continue;
+      const body = literal.childForFieldName('body')!;
+      const elements = body.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+      if (elements.some((e) => e.type !== 'keyed_element')) continue;
+      const last = elements.at(-1);
+      const multiline = lc.text.slice(body.startIndex, body.endIndex).includes('\n');
+      const field = `Headers: ${client.helper}(${ctx})`;
+      const fieldEdit: OffsetEdit =
+        multiline && last
+          ? { start: lineEndOf(lc.text, last.endIndex), end: lineEndOf(lc.text, last.endIndex), newText: `\n\n${indentOf(lc.text, last.startIndex)}${field},` }
+          : { start: body.startIndex + 1, end: body.startIndex + 1, newText: `${field}${elements.length > 0 ? ', ' : ''}` };
+      const edits: OffsetEdit[] = [fieldEdit];
+      if (!new RegExp(`\\bfunc ${client.helper}\\(`).test(lc.text)) {
+        const imports = usePackages(lc, ['otel', 'propagation', 'context']);
+        const [otel, propagation, context] = imports.names as [string, string, string];
+        edits.push(...imports.edits, {
+          start: lc.text.length,
+          end: lc.text.length,
+          newText: `${lc.text.endsWith('\n') ? '' : '\n'}\n// ${client.helper} returns the trace context of ctx as message headers, for the consumer to continue the trace.\nfunc ${client.helper}(ctx ${context}.Context) []${pkg}.${client.header} {\n\tcarrier := ${propagation}.MapCarrier{}\n\t${otel}.GetTextMapPropagator().Inject(ctx, carrier)\n\theaders := make([]${pkg}.${client.header}, 0, len(carrier))\n\tfor key, value := range carrier {\n\t\theaders = append(headers, ${pkg}.${client.header}{Key: ${client.key('key')}, Value: []byte(value)})\n\t}\n\treturn headers\n}\n`,
+        });
+      }
+      out.push({
+        rule: 'missing-propagation',
+        start: literal.startIndex,
+        end: literal.childForFieldName('type')!.endIndex,
+        message: 'This Kafka message carries no trace context in its headers, so its consumer starts a new trace. Inject it into the headers with the global propagator.',
+        fixes: [{ id: 'propagate', title: 'Put the trace context in the message headers', kind: 'quickfix', safe: true, edits: () => edits }],
+      });
+    }
+  }
+  return out;
+}
+
 export function goMissingPropagation(lc: GoLintContext): RawFinding[] {
   if (!importsOtel(lc.imports)) return [];
-  const out: RawFinding[] = grpcPropagation(lc);
+  const out: RawFinding[] = [...grpcPropagation(lc), ...kafkaPropagation(lc)];
   const http = localNameOf(lc, 'net/http');
   if (!http) return out;
   const transportSet = /\bNewTransport\s*\(/.test(lc.text);
