@@ -229,6 +229,47 @@ def order(oid):
     });
   });
 
+  describe('missing-propagation (FastAPI, Django, urllib)', () => {
+    it('extracts in FastAPI handlers (adding request: Request) and Django views; injects into urllib requests', async () => {
+      const fastapi = `from fastapi import FastAPI
+${head}
+app = FastAPI()
+
+
+@app.get("/orders/{oid}")
+def order(oid: str, verbose: bool = False):
+    with tracer.start_as_current_span("orders.get"):
+        return {"id": oid}
+`;
+      let out = keep('j1', (await applySafeFixes(fastapi, file)).text);
+      compileOnly.add('j1');
+      assert.match(out, /^from fastapi import FastAPI, Request\n/);
+      assert.match(out, /def order\(request: Request, oid: str, verbose: bool = False\):\n {4}with tracer\.start_as_current_span\("orders\.get", context=extract\(request\.headers\)\):/);
+      const django = `from django.http import JsonResponse
+${head}
+
+def order(request, oid):
+    with tracer.start_as_current_span("orders.get"):
+        return JsonResponse({"id": oid})
+`;
+      out = keep('j2', (await applySafeFixes(django, file)).text);
+      compileOnly.add('j2');
+      assert.match(out, /start_as_current_span\("orders\.get", context=extract\(request\.headers\)\)/);
+      const urllib = `import urllib.request
+${head}
+
+def prices(headers):
+    with tracer.start_as_current_span("recs.prices"):
+        urllib.request.urlopen(urllib.request.Request("http://pricing/prices", headers=headers))
+        return urllib.request.urlopen("http://pricing/health").read()
+`;
+      out = keep('j3', (await applySafeFixes(urllib, file)).text);
+      assert.match(out, / {8}inject\(headers\)\n {8}urllib\.request\.urlopen\(urllib\.request\.Request\("http:\/\/pricing\/prices", headers=headers\)\)/);
+      assert.match(out, / {8}trace_headers = \{\}\n {8}inject\(trace_headers\)\n {8}return urllib\.request\.urlopen\(urllib\.request\.Request\("http:\/\/pricing\/health", headers=trace_headers\)\)\.read\(\)/);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+    });
+  });
+
   describe('missing-propagation (Kafka)', () => {
     it('injects the trace context into the headers of kafka-python and confluent-kafka messages', async () => {
       const text = `from confluent_kafka import Producer

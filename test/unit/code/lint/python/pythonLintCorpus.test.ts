@@ -1,13 +1,15 @@
 // The Python lint's fixes on real code: the pinned PyPI sdists of the lens corpus (fetched into
 // .spanlens-cache/corpora/python, never committed). Every traced file (one that uses the OpenTelemetry tracing
 // API), and untraced files of the same packages up to 600 functions, gets `lint --fix` and then "wrap in span" on every function without a span; then Python judges: every file
-// that compiled before still compiles, every fix is idempotent, and no comment or statement is lost.
+// that compiled before still compiles, mypy finds nothing new in the projects that configure it, every fix is
+// idempotent, and no comment or statement is lost.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applySafeFixes, applyTextEdits, computeFix, listRefactorings } from '../../../../../src/core/code/codeIntel';
 import { loadGrammar, withTree } from '../../../../../src/core/code/treeSitter/treeSitterRuntime';
+import { repoRoot } from '../../../../support/fixtures';
 import { hasTool, runTool } from '../../../../support/languageTools';
 import expectations from '../../languages/python/corpus/pythonCorpusExpectations.json';
 import { sdist, sdistIndexUrl, type PypiSdist } from '../../languages/python/corpus/pypiSdists';
@@ -37,6 +39,34 @@ async function inventory(text: string): Promise<{ comments: string[]; statements
       'import_from_statement',
     ]).length,
   }));
+}
+
+/**
+ * mypy 2.4.1 (approved) with the OpenTelemetry API the fixes write against, in a virtualenv under
+ * .spanlens-cache/tools (pip's cache keeps a new machine's install short); undefined when it cannot be had.
+ */
+function mypy(): string | undefined {
+  const venv = path.join(repoRoot(), '.spanlens-cache', 'tools', 'mypy-2.4.1');
+  const bin = path.join(venv, process.platform === 'win32' ? 'Scripts' : 'bin', 'mypy');
+  if (fs.existsSync(bin)) return bin;
+  const made = runTool('python3', ['-m', 'venv', venv], { timeoutMs: 120_000 });
+  const pip = path.join(venv, process.platform === 'win32' ? 'Scripts' : 'bin', 'pip');
+  const installed = made.status === 0 ? runTool(pip, ['install', '-q', 'mypy==2.4.1', 'opentelemetry-api==1.45.1'], { timeoutMs: 600_000 }) : made;
+  if (installed.status !== 0) {
+    if (process.env['CI'] === 'true') throw new Error(`mypy could not be installed: ${installed.stderr.slice(-800)}`);
+    return undefined;
+  }
+  return bin;
+}
+
+/** mypy's complaints about `files` (in `dir`), without positions, so one complaint before and after compares equal. */
+function mypyComplaints(bin: string, dir: string, files: readonly string[]): string[] {
+  const r = runTool(bin, ['--ignore-missing-imports', '--follow-imports=silent', '--no-error-summary', '--no-incremental', '--explicit-package-bases', ...files], { cwd: dir, timeoutMs: 600_000 });
+  return r.stdout
+    .split('\n')
+    .filter((l) => /: error:/.test(l))
+    .map((l) => l.replace(/^(before|after)_/, '').replace(/:\d+(:\d+)?:/, ':'))
+    .sort();
 }
 
 /** The files of `dir` that Python cannot compile, one process for all of them. */
@@ -141,6 +171,15 @@ describe('Python lint fixes on real code (PyPI sdists), judged by Python’s com
       const brokenAfter = notCompiling(dir, written.map((n) => `after_${n}`));
       const newlyBroken = written.filter((n) => brokenAfter.has(`after_${n}`) && !brokenBefore.has(`before_${n}`));
       assert.deepEqual(newlyBroken, [], 'files that compiled before and do not after');
+      // The projects that configure a type checker (chromadb and temporalio configure mypy): no new complaint.
+      const typed = written.filter((n) => /^(chromadb|temporalio)_/.test(n));
+      const checker = mypy();
+      if (checker && typed.length > 0) {
+        const before = mypyComplaints(checker, dir, typed.map((n) => `before_${n}`));
+        const after = mypyComplaints(checker, dir, typed.map((n) => `after_${n}`));
+        console.log(`      mypy on the ${typed.length} chromadb/temporalio files: ${before.length} complaints before the fixes, ${after.length} after`);
+        assert.deepEqual(after.filter((c) => !before.includes(c)), [], 'mypy complaints the fixes added');
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { RawFinding } from '../../../lint/ruleTypes';
+import { handlerExtract } from './pyIncomingPropagation';
 import { ensureFromImport } from './pyImports';
 import type { PyLintContext } from './pyLintContext';
 import { argsOf, identifiersNamed, indentOf, lineStartOf, methodCall } from './pyLintSyntax';
@@ -42,39 +43,6 @@ function injectEdits(lc: PyLintContext, call: SyntaxNode, headers: SyntaxNode | 
   const last = list.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
   const argEdit = last ? { start: last.endIndex, end: last.endIndex, newText: `, headers=${name}` } : { start: list.startIndex + 1, end: list.startIndex + 1, newText: `headers=${name}` };
   return [...inject.edits, { start: at, end: at, newText: `${name} = {}\n${indent}${inject.name}(${name})\n${indent}` }, argEdit];
-}
-
-/**
- * Incoming: a Flask route handler of a file without the Flask instrumentation starts its span with no context from
- * the request, so it is the root of a new trace instead of the caller's child. The fix passes
- * `context=extract(request.headers)` (and `request` is imported from flask when the file has not).
- */
-function flaskExtract(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[] {
-  if (!/^\s*(from flask import|import flask)/m.test(lc.text) || deps.has('opentelemetry-instrumentation-flask') || /\bFlaskInstrumentor\b/.test(lc.text)) return [];
-  const out: RawFinding[] = [];
-  const seen = new Set<number>();
-  for (const start of lc.starts) {
-    const fn = start.fn;
-    if (start.form !== 'with' || !fn || seen.has(fn.id)) continue;
-    const decorators = fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((c) => c?.type === 'decorator').map((d) => d!.text) : [];
-    if (!decorators.some((d) => /\.(route|get|post|put|patch|delete)\s*\(/.test(d))) continue;
-    seen.add(fn.id);
-    const args = argsOf(start.call);
-    if (args.keywords.has('context')) continue;
-    const extract = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'extract');
-    const request = /\bfrom flask import [^\n]*\brequest\b/.test(lc.text) ? { name: 'request', edits: [] } : ensureFromImport(lc.root, lc.text, 'flask', 'request');
-    const last = args.list!.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
-    const at = last ? last.endIndex : args.list!.startIndex + 1;
-    const edits: OffsetEdit[] = [...extract.edits, ...request.edits, { start: at, end: at, newText: `${last ? ', ' : ''}context=${extract.name}(${request.name}.headers)` }];
-    out.push({
-      rule: 'missing-propagation',
-      start: start.call.startIndex,
-      end: start.call.childForFieldName('function')!.endIndex,
-      message: "This Flask handler starts its span without the caller's trace context, so every request begins a new trace. Pass context=extract(request.headers), or install opentelemetry-instrumentation-flask.",
-      fixes: [{ id: 'propagate', title: "Continue the caller's trace (context=extract(request.headers))", kind: 'quickfix', safe: true, edits: () => edits }],
-    });
-  }
-  return out;
 }
 
 /** Kafka producers: kafka-python's `KafkaProducer.send(topic, …)` and confluent-kafka's `Producer.produce(topic, …)`. */
@@ -173,12 +141,58 @@ function grpcInterceptors(lc: PyLintContext, deps: ReadonlySet<string>): RawFind
   return out;
 }
 
+/**
+ * urllib: `urlopen(url)` / `urlopen(Request(url, …))` (as `urllib.request.urlopen` or imported) sends no trace
+ * context. The fix injects into the Request's headers (a new `Request(url, headers=…)` around a bare URL).
+ */
+function urllibInject(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  if (!/\burllib\.request\b/.test(lc.text) || deps.has('opentelemetry-instrumentation-urllib') || lc.text.includes('URLLibInstrumentor')) return [];
+  const out: RawFinding[] = [];
+  for (const call of lc.root.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function')?.text;
+    if (!call || (fn !== 'urllib.request.urlopen' && fn !== 'urlopen')) continue;
+    const arg = argsOf(call).positional[0];
+    if (!arg) continue;
+    const statement = statementOf(call);
+    const request = arg.type === 'call' && /(^|\.)Request$/.test(arg.childForFieldName('function')?.text ?? '') ? arg : undefined;
+    const headers = request ? argsOf(request).keywords.get('headers') : undefined;
+    const injected = [...lc.text.slice(statement?.parent?.startIndex ?? 0, call.startIndex).matchAll(/\binject\(\s*(\w+)/g)].map((x) => x[1]!);
+    if (headers && injected.some((n) => new RegExp(`\\b${n}\\b`).test(headers.text))) continue;
+    let edits: OffsetEdit[] | undefined;
+    if (statement && /^[ \t]*$/.test(lc.text.slice(lineStartOf(lc.text, statement.startIndex), statement.startIndex)) && (!headers || headers.type === 'identifier')) {
+      const inject = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'inject');
+      const indent = indentOf(lc.text, statement.startIndex);
+      if (headers) edits = [...inject.edits, { start: statement.startIndex, end: statement.startIndex, newText: `${inject.name}(${headers.text})\n${indent}` }];
+      else {
+        const name = identifiersNamed(statement.parent ?? lc.root, 'trace_headers').length === 0 ? 'trace_headers' : 'urllib_trace_headers';
+        const lines = { start: statement.startIndex, end: statement.startIndex, newText: `${name} = {}\n${indent}${inject.name}(${name})\n${indent}` };
+        if (request) {
+          const last = request.childForFieldName('arguments')!.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1)!;
+          edits = [...inject.edits, lines, { start: last.endIndex, end: last.endIndex, newText: `, headers=${name}` }];
+        } else {
+          const requestClass = fn === 'urllib.request.urlopen' ? 'urllib.request.Request' : ensureFromImport(lc.root, lc.text, 'urllib.request', 'Request').name;
+          const importEdits = fn === 'urllib.request.urlopen' ? [] : ensureFromImport(lc.root, lc.text, 'urllib.request', 'Request').edits;
+          edits = [...inject.edits, ...importEdits, lines, { start: arg.startIndex, end: arg.startIndex, newText: `${requestClass}(` }, { start: arg.endIndex, end: arg.endIndex, newText: `, headers=${name})` }];
+        }
+      }
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: call.startIndex,
+      end: call.childForFieldName('function')!.endIndex,
+      message: 'This urllib request does not carry the trace context, so the receiving service starts a new trace. Inject it into the Request headers with opentelemetry.propagate.inject, or install opentelemetry-instrumentation-urllib.',
+      fixes: edits ? [{ id: 'propagate', title: 'Inject trace context into this urllib request', kind: 'quickfix', safe: true, edits: () => edits! }] : [],
+    });
+  }
+  return out;
+}
+
 export function pyMissingPropagation(lc: PyLintContext): RawFinding[] {
   if (lc.starts.length === 0 && !/\bopentelemetry\b/.test(lc.text)) return [];
   const deps = new Set((lc.options.project.dependencies ?? []).map((d) => d.toLowerCase()));
   // Auto-instrumentation (opentelemetry-instrument with the distro) instruments every installed client.
   if (deps.has('opentelemetry-distro') || deps.has('opentelemetry-instrumentation')) return [];
-  const out: RawFinding[] = [...flaskExtract(lc, deps), ...kafkaInject(lc, deps), ...grpcInterceptors(lc, deps)];
+  const out: RawFinding[] = [...handlerExtract(lc, deps), ...kafkaInject(lc, deps), ...grpcInterceptors(lc, deps), ...urllibInject(lc, deps)];
   for (const call of lc.root.descendantsOfType('call')) {
     const m = call ? methodCall(call) : undefined;
     if (!call || !m || m.object.type !== 'identifier' || !verbs.has(m.method)) continue;
