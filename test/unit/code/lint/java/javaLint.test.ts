@@ -26,19 +26,36 @@ async function fixed(text: string, fixId: string, line: number, options: LintOpt
   return applyTextEdits(text, edits);
 }
 
-/** kafka-clients 4.4.0 (approved) from Maven Central into the corpus cache, for javac; undefined without mvn. */
-function kafkaClientsJar(): string | undefined {
+/** A jar from Maven Central (`group:artifact:version`, approved) into the corpus cache, for javac; undefined without mvn. */
+function mavenJar(coordinates: string): string | undefined {
+  const [, artifact, version] = coordinates.split(':') as [string, string, string];
   const cache = path.join(repoRoot(), '.spanlens-cache', 'corpora', 'java');
-  const jar = path.join(cache, 'kafka-clients-4.4.0.jar');
+  const jar = path.join(cache, `${artifact}-${version}.jar`);
   if (fs.existsSync(jar)) return jar;
   if (!hasTool('mvn') || !hasTool('javac')) {
-    if (process.env['CI'] === 'true') throw new Error('mvn and javac are needed for the Java Kafka fix check');
+    if (process.env['CI'] === 'true') throw new Error(`mvn and javac are needed to check the Java fixes against ${coordinates}`);
     return undefined;
   }
   fs.mkdirSync(cache, { recursive: true });
-  const r = runTool('mvn', ['-q', '-B', 'dependency:copy', '-Dartifact=org.apache.kafka:kafka-clients:4.4.0', `-DoutputDirectory=${cache}`], { timeoutMs: 300_000 });
-  assert.equal(r.status, 0, `mvn dependency:copy kafka-clients: ${r.stdout.slice(-800)}${r.stderr.slice(-800)}`);
+  const r = runTool('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${cache}`], { timeoutMs: 300_000 });
+  assert.equal(r.status, 0, `mvn dependency:copy ${coordinates}: ${r.stdout.slice(-800)}${r.stderr.slice(-800)}`);
   return jar;
+}
+
+const kafkaClientsJar = (): string | undefined => mavenJar('org.apache.kafka:kafka-clients:4.4.0');
+
+/** javac of one fixed class against the OTel API jars and `extra`. */
+function javacWith(name: string, text: string, extra: readonly string[]): void {
+  const classpath = path.join(repoRoot(), 'samples', 'shop', 'java', 'payments', 'target', 'classpath.txt');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-javaextra-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'shop'));
+    fs.writeFileSync(path.join(dir, 'shop', `${name}.java`), text);
+    const r = runTool('javac', ['-d', path.join(dir, 'out'), '-cp', [fs.readFileSync(classpath, 'utf8').trim(), ...extra].join(path.delimiter), path.join(dir, 'shop', `${name}.java`)]);
+    assert.equal(r.status, 0, r.stderr);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
@@ -257,6 +274,35 @@ describe('Java tracing lint', function () {
     });
   });
 
+  describe('missing-propagation (gRPC)', () => {
+    it('intercepts a ManagedChannelBuilder channel to inject the trace context into call metadata', async () => {
+      const text = javaClass(
+        'E4',
+        `
+  ManagedChannel connect() {
+    Span span = tracer.spanBuilder("payments.connect").startSpan();
+    try {
+      return ManagedChannelBuilder.forTarget("pricing:9090").usePlaintext().build();
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+`,
+        ['io.grpc.ManagedChannel', 'io.grpc.ManagedChannelBuilder'],
+      );
+      assert.equal((await findingsOf(text, 'missing-propagation')).length, 1);
+      const out = (await applySafeFixes(text, file)).text;
+      assert.match(out, /ManagedChannelBuilder\.forTarget\("pricing:9090"\)\.usePlaintext\(\)\.intercept\(TRACE_CONTEXT\)\.build\(\)/);
+      assert.match(out, /private static final ClientInterceptor TRACE_CONTEXT = new ClientInterceptor\(\) \{/);
+      assert.deepEqual(await findingsOf(out, 'missing-propagation'), []);
+      const grpc = mavenJar('io.grpc:grpc-api:1.85.1');
+      if (grpc) javacWith('E4', out, [grpc]);
+    });
+  });
+
   describe('missing-propagation (Kafka)', () => {
     it('injects the trace context into a ProducerRecord’s headers before it is sent', async () => {
       const text = javaClass(
@@ -284,17 +330,7 @@ describe('Java tracing lint', function () {
       assert.match(out, / {6}GlobalOpenTelemetry\.getPropagators\(\)\.getTextMapPropagator\(\)\.inject\(Context\.current\(\), record\.headers\(\), \(carrier, key, value\) -> carrier\.add\(key, value\.getBytes\(StandardCharsets\.UTF_8\)\)\);\n {6}producer\.send\(record\);/);
       assert.equal((await findingsOf(out, 'missing-propagation')).length, 1, 'the inline record keeps its finding');
       const kafka = kafkaClientsJar();
-      if (!kafka) return;
-      const classpath = path.join(repoRoot(), 'samples', 'shop', 'java', 'payments', 'target', 'classpath.txt');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-javakafka-'));
-      try {
-        fs.mkdirSync(path.join(dir, 'shop'));
-        fs.writeFileSync(path.join(dir, 'shop', 'E2.java'), out);
-        const r = runTool('javac', ['-d', path.join(dir, 'out'), '-cp', [fs.readFileSync(classpath, 'utf8').trim(), kafka].join(path.delimiter), path.join(dir, 'shop', 'E2.java')]);
-        assert.equal(r.status, 0, r.stderr);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      if (kafka) javacWith('E2', out, [kafka]);
     });
   });
 

@@ -1,5 +1,6 @@
 // missing-propagation for Java: in a file that traces by hand, a java.net.http request built without the trace
-// context (`HttpRequest.newBuilder(…)…build()`) or a Kafka ProducerRecord sent without it, while nothing else injects it: not the Java agent (a dependency or
+// context (`HttpRequest.newBuilder(…)…build()`), a Kafka ProducerRecord or a gRPC channel sent without it, while
+// nothing else injects it: not the Java agent (a dependency or
 // download of the build, or @WithSpan in the file, which only the agent honours) and no propagator call of the file's
 // own. The fix injects through the global propagator into the builder, with a small helper added to the class once.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
@@ -135,12 +136,75 @@ function serverExtract(lc: JavaLintContext): RawFinding[] {
   return out;
 }
 
+/**
+ * gRPC: a channel built with ManagedChannelBuilder and no interceptor sends calls whose metadata carries no trace
+ * context. The fix adds `.intercept(TRACE_CONTEXT)` before `build()`, with a ClientInterceptor added to the class once
+ * that injects the current context into the call's Metadata through the global propagator.
+ */
+function grpcPropagation(lc: JavaLintContext, deps: ReadonlySet<string>): RawFinding[] {
+  if (!/\bManagedChannelBuilder\b/.test(lc.text) || [...deps].some((d) => /^opentelemetry-grpc/.test(d))) return [];
+  const out: RawFinding[] = [];
+  for (const build of lc.root.descendantsOfType('method_invocation')) {
+    if (!build || invocation(build)?.name !== 'build') continue;
+    let root: SyntaxNode | undefined;
+    let intercepted = false;
+    for (let n: SyntaxNode | undefined = build.childForFieldName('object') ?? undefined; n?.type === 'method_invocation'; n = n.childForFieldName('object') ?? undefined) {
+      const i = invocation(n);
+      if (i?.name === 'intercept') intercepted = true;
+      if ((i?.name === 'forTarget' || i?.name === 'forAddress') && i.object?.text.endsWith('ManagedChannelBuilder')) root = n;
+    }
+    const cls = root ? classOf(build) : undefined;
+    if (!root || intercepted || !cls) continue;
+    const classes = useClasses(lc, [
+      'io.opentelemetry.api.GlobalOpenTelemetry',
+      'io.opentelemetry.context.Context',
+      'io.grpc.CallOptions',
+      'io.grpc.Channel',
+      'io.grpc.ClientCall',
+      'io.grpc.ClientInterceptor',
+      'io.grpc.ForwardingClientCall',
+      'io.grpc.Metadata',
+      'io.grpc.MethodDescriptor',
+    ]);
+    const [global, context, callOptions, channel, clientCall, clientInterceptor, forwarding, metadata, methodDescriptor] = classes.names as [string, string, string, string, string, string, string, string, string];
+    const target = build.childForFieldName('object')!;
+    const edits: OffsetEdit[] = [...classes.edits, { start: target.endIndex, end: target.endIndex, newText: '.intercept(TRACE_CONTEXT)' }];
+    if (!/\bTRACE_CONTEXT\s*=/.test(cls.text)) {
+      const body = cls.childForFieldName('body')!;
+      const first = body.namedChildren.find((c) => c !== null);
+      const m = first ? indentOf(lc.text, first.startIndex) : '    ';
+      const [a, b, c, d] = [1, 2, 3, 4].map((k) => m + lc.unit.repeat(k)) as [string, string, string, string];
+      const open = body.startIndex + 1;
+      edits.push({
+        start: open,
+        end: open,
+        newText:
+          `\n${m}/** Puts the current trace context into every call's metadata, for the server to continue the trace. */\n` +
+          `${m}private static final ${clientInterceptor} TRACE_CONTEXT = new ${clientInterceptor}() {\n` +
+          `${a}@Override\n${a}public <ReqT, RespT> ${clientCall}<ReqT, RespT> interceptCall(${methodDescriptor}<ReqT, RespT> method, ${callOptions} options, ${channel} next) {\n` +
+          `${b}return new ${forwarding}.SimpleForwardingClientCall<ReqT, RespT>(next.newCall(method, options)) {\n` +
+          `${c}@Override\n${c}public void start(Listener<RespT> listener, ${metadata} headers) {\n` +
+          `${d}${global}.getPropagators().getTextMapPropagator().inject(${context}.current(), headers, (carrier, key, value) -> carrier.put(${metadata}.Key.of(key, ${metadata}.ASCII_STRING_MARSHALLER), value));\n` +
+          `${d}super.start(listener, headers);\n${c}}\n${b}};\n${a}}\n${m}};\n`,
+      });
+    }
+    out.push({
+      rule: 'missing-propagation',
+      start: build.startIndex,
+      end: build.endIndex,
+      message: 'This gRPC channel has no interceptor that injects the trace context: the server starts new traces for its calls. Intercept it with one that injects through the global propagator (or use the Java agent or opentelemetry-grpc).',
+      fixes: [{ id: 'propagate', title: 'Intercept the channel to inject the trace context', kind: 'quickfix', safe: true, edits: () => edits }],
+    });
+  }
+  return out;
+}
+
 export function javaMissingPropagation(lc: JavaLintContext): RawFinding[] {
   const deps = new Set(lc.options.project.dependencies ?? []);
   // A TextMapSetter of the file's own: it injects by hand already. (The fixes' own code uses none: a request already
   // passed through withTraceContext has no newBuilder at the bottom of its chain, a record is checked by name.)
   if (lc.starts.length === 0 || deps.has('opentelemetry-javaagent') || lc.withSpanMethods.length > 0 || /\bTextMapSetter\b/.test(lc.text)) return [];
-  const out: RawFinding[] = [...kafkaPropagation(lc, deps), ...serverExtract(lc)];
+  const out: RawFinding[] = [...kafkaPropagation(lc, deps), ...serverExtract(lc), ...grpcPropagation(lc, deps)];
   for (const build of lc.root.descendantsOfType('method_invocation')) {
     if (!build || invocation(build)?.name !== 'build' || !builderRoot(build)) continue;
     const cls = classOf(build);
