@@ -372,6 +372,37 @@ from orders"""
     });
   });
 
+  describe('add-span refuses what has nothing to trace', () => {
+    it('abstract methods, overloads, stubs and Protocol methods: shown, disabled, with the reason', async () => {
+      const text = `from abc import ABC, abstractmethod
+from typing import Protocol, overload
+
+
+class Store(ABC):
+    @abstractmethod
+    def load(self, oid: str) -> dict:
+        """Loads one."""
+        pass
+
+    def save(self, order: dict) -> None:
+        raise NotImplementedError("subclasses save")
+
+
+class Reader(Protocol):
+    def read(self) -> bytes:
+        return b""
+
+
+@overload
+def parse(x: int) -> int: ...
+`;
+      const reason = async (needle: string): Promise<string | undefined> => (await listRefactorings(text, file, { line: lineOf(text, needle) - 1, character: 4 }))[0]?.disabledReason;
+      assert.equal(await reason('def load'), 'the method is abstract or an overload');
+      assert.equal(await reason('def save'), 'the function is a stub (pass, ... or raise NotImplementedError)');
+      assert.equal(await reason('def read'), 'the method belongs to a Protocol');
+    });
+  });
+
   describe('checked by Python itself', () => {
     it('lint --fix is idempotent on every fixed file', async () => {
       for (const [name, text] of Object.entries(outputs)) assert.equal((await applySafeFixes(text, file)).applied, 0, name);

@@ -22,6 +22,20 @@ function moduleTracer(root: SyntaxNode): string | undefined {
   return undefined;
 }
 
+function stubReason(fn: SyntaxNode, region: readonly SyntaxNode[]): string | undefined {
+  const decorators = fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((c) => c?.type === 'decorator').map((d) => d!.text) : [];
+  if (decorators.some((d) => /^@(abc\.)?abstract(method|property)\b|^@(typing\.)?overload\b/.test(d))) return 'the method is abstract or an overload';
+  const trivial = region.every((st) => st.type === 'pass_statement' || (st.type === 'expression_statement' && st.text.trim() === '...') || (st.type === 'raise_statement' && /^raise\s+NotImplementedError\b/.test(st.text)));
+  if (trivial) return 'the function is a stub (pass, ... or raise NotImplementedError)';
+  for (let n = fn.parent; n; n = n.parent) {
+    if (n.type === 'class_definition') {
+      if (/\bProtocol\b/.test(n.childForFieldName('superclasses')?.text ?? '')) return 'the method belongs to a Protocol';
+      break;
+    }
+  }
+  return undefined;
+}
+
 function wrap(lc: PyLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } | { reason: string } {
   if (lc.starts.some((s) => s.fn?.id === fn.id || s.holder.id === fn.id)) return { reason: 'the function already starts a span' };
   const body = fn.childForFieldName('body');
@@ -31,6 +45,9 @@ function wrap(lc: PyLintContext, fn: SyntaxNode): { edits: OffsetEdit[] } | { re
   const docstring = statements[0]!.type === 'expression_statement' && statements[0]!.namedChild(0)?.type === 'string' ? statements[0] : undefined;
   const region = docstring ? statements.slice(1) : statements;
   if (region.length === 0) return { reason: 'the function has only a docstring' };
+  // An abstract method, an overload or a stub (`pass`, `...`, `raise NotImplementedError`) does no work to trace, and
+  // wrapping its body would make type checkers see a function that can fall off its end without returning.
+  if (stubReason(fn, region)) return { reason: stubReason(fn, region)! };
   const name = pyQualifiedName(lc, fn);
   if (!name) return { reason: 'the function has no name' };
   const edits: OffsetEdit[] = [];
