@@ -119,18 +119,16 @@ function setupTracingOtherLanguage(file: string, flags: ReadonlyMap<string, stri
 }
 
 function setupTracing(file: string, flags: ReadonlyMap<string, string>, io: CliIo, intel: CodeIntel): number {
-  const earlyRatio = Number(flags.get('--ratio') ?? '1');
-  if (!(earlyRatio >= 0 && earlyRatio <= 1)) throw new UsageError(`--ratio: "${flags.get('--ratio')}" is not a number between 0 and 1`);
-  const other = setupTracingOtherLanguage(file, flags, earlyRatio, io, intel);
+  const ratioText = flags.get('--ratio') ?? '1';
+  const ratio = Number(ratioText);
+  if (!(ratio >= 0 && ratio <= 1)) throw new UsageError(`--ratio: "${ratioText}" is not a number between 0 and 1`);
+  const other = setupTracingOtherLanguage(file, flags, ratio, io, intel);
   if (other !== undefined) return other;
   const lower = file.toLowerCase();
   const language = /\.(ts|mts|cts)$/.test(lower) ? 'ts' : 'js';
   const pkg = nearestPackage(file);
   // TypeScript is written as ESM whatever it compiles to; plain .js follows package.json "type".
   const moduleStyle = language === 'ts' || lower.endsWith('.mjs') || (lower.endsWith('.js') && pkg.type === 'module') ? 'esm' : 'cjs';
-  const ratioText = flags.get('--ratio') ?? '1';
-  const ratio = Number(ratioText);
-  if (!(ratio >= 0 && ratio <= 1)) throw new UsageError(`--ratio: "${ratioText}" is not a number between 0 and 1`);
   const serviceName = flags.get('--service') ?? pkg.name ?? path.basename(path.dirname(path.resolve(file)));
   const usesB3 = flags.has('--b3') || pkg.dependencies.includes('@opentelemetry/propagator-b3');
   const generated = intel.generateTracingSetup({ language, moduleStyle, serviceName, samplerRatio: ratio, usesB3 });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CodeIntelClient } from '../codeIntelClient';
 import { nearestPackageJson } from './projectInfo';
 import { toRange } from './lintDiagnostics';
-import { setupLanguageOf, setUpTracingIn } from './setUpTracingLanguages';
+import { exists, setupLanguageOf, setUpTracingIn } from './setUpTracingLanguages';
 
 export interface SetUpTracingArgs {
   /** A file or folder of the project; default: the active editor's file, else the first workspace folder. */
@@ -80,15 +80,6 @@ async function askRatio(): Promise<number | undefined> {
     validateInput: (v) => (Number(v) >= 0 && Number(v) <= 1 && v.trim() !== '' ? undefined : 'A number from 0 to 1'),
   });
   return answer === undefined ? undefined : Number(answer);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function isDirectory(uri: vscode.Uri): Promise<boolean> {

@@ -5,7 +5,7 @@ import { toRange } from './lintDiagnostics';
 /** A project in Python, Go or Java, told by the file at hand or by the manifests beside it. */
 export type SetupLanguage = 'python' | 'go' | 'java';
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;

@@ -37,6 +37,38 @@ export function attributeKeyForNames(names: readonly string[], textBefore: strin
   return lastWord ? `${lastWord}.value` : 'app.value';
 }
 
+/**
+ * The parts of a printf-style span name (`fmt.Sprintf`, Python's `%` and `.format`, `String.format`): the text around
+ * each placeholder `placeholder` matches, and the value each one takes, in order. `literal(match)` gives the text of a
+ * placeholder that takes no value (`%%` → `%`), else undefined. Undefined when placeholders and values do not pair up.
+ */
+export function templateNameParts<V, R>(
+  template: string,
+  placeholder: RegExp,
+  literal: (match: RegExpMatchArray) => string | undefined,
+  values: readonly V[],
+  toPart: (value: V) => NameValuePart<R>,
+): SpanNamePart<R>[] | undefined {
+  const parts: SpanNamePart<R>[] = [];
+  let cursor = 0;
+  let next = 0;
+  for (const m of template.matchAll(placeholder)) {
+    parts.push({ kind: 'text', text: template.slice(cursor, m.index) });
+    cursor = m.index + m[0].length;
+    const text = literal(m);
+    if (text !== undefined) {
+      parts.push({ kind: 'text', text });
+      continue;
+    }
+    const v = values[next++];
+    if (v === undefined) return undefined;
+    parts.push(toPart(v));
+  }
+  if (next !== values.length) return undefined;
+  parts.push({ kind: 'text', text: template.slice(cursor) });
+  return parts;
+}
+
 /** True when the parts have both fixed text and at least one run-time value (the shape the rule looks at). */
 export function mixesTextAndValues<R>(parts: readonly SpanNamePart<R>[]): boolean {
   return parts.some((p) => p.kind === 'text' && p.text.trim() !== '') && parts.some((p) => p.kind === 'value');

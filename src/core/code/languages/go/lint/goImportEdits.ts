@@ -3,6 +3,7 @@
 // last one; a file without imports gets a block after the package clause. Returns the name the code must use.
 import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
+import { lineEndOf } from '../../../lint/textRegions';
 import { defaultImportName } from '../goFile';
 
 interface Spec {
@@ -86,7 +87,7 @@ function placeImport(root: SyntaxNode, text: string, path: string, fallbackAlias
     const group = groups.find((g) => g.some((s) => hostOf(s.path) === host)) ?? (host === '(std)' ? groups.find((g) => g.every((s) => hostOf(s.path) === '(std)')) : undefined);
     if (group) {
       const after = group.filter((s) => s.path < path).at(-1);
-      if (after) return { name, edits: [{ start: lineEnd(text, after.node.endIndex), end: lineEnd(text, after.node.endIndex), newText: `\n\t${line}` }] };
+      if (after) return { name, edits: [{ start: lineEndOf(text, after.node.endIndex), end: lineEndOf(text, after.node.endIndex), newText: `\n\t${line}` }] };
       const first = group[0]!;
       const start = text.lastIndexOf('\n', first.node.startIndex) + 1;
       return { name, edits: [{ start, end: start, newText: `\t${line}\n` }] };
@@ -94,21 +95,15 @@ function placeImport(root: SyntaxNode, text: string, path: string, fallbackAlias
     const last = blockSpecs.at(-1);
     const closing = block.endIndex - 1;
     if (!last) return { name, edits: [{ start: closing, end: closing, newText: `\t${line}\n` }] };
-    const at = lineEnd(text, last.node.endIndex);
+    const at = lineEndOf(text, last.node.endIndex);
     return { name, edits: [{ start: at, end: at, newText: `\n\n\t${line}` }], newGroupLine: line, at };
   }
   const lastDecl = declarations.at(-1);
   if (lastDecl) {
-    const at = lineEnd(text, lastDecl.endIndex);
+    const at = lineEndOf(text, lastDecl.endIndex);
     return { name, edits: [{ start: at, end: at, newText: `\nimport ${line}` }] };
   }
   const pkg = root.namedChildren.find((c) => c?.type === 'package_clause');
-  const at = pkg ? lineEnd(text, pkg.endIndex) : 0;
+  const at = pkg ? lineEndOf(text, pkg.endIndex) : 0;
   return { name, edits: [{ start: at, end: at, newText: `\n\nimport ${line}` }] };
-}
-
-/** The end of the line `offset` is on (before its newline), past a trailing comment. */
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
 }

@@ -29,11 +29,6 @@ export function statementOf(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-/** True when `inner` lies within `outer` (or is it). */
-export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
 /** Every identifier named `name` in `node` (including nested literals). */
 export function identifiersNamed(node: SyntaxNode, name: string): SyntaxNode[] {
   if (node.type === 'identifier') return node.text === name ? [node] : [];

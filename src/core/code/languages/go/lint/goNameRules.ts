@@ -6,7 +6,7 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
 import { highCardinalityMessage, moveToAttributeTitle } from '../../../lint/neutral/findingText';
-import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
+import { lowCardinalityNameOf, mixesTextAndValues, templateNameParts, type NameValuePart, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import { stringLiteralValue } from '../goSyntax';
 import { type GoLintContext, localNameOf, usePackages } from './goLintContext';
@@ -62,23 +62,7 @@ export function nameParts(expr: SyntaxNode, fmtPkg: string | undefined): SpanNam
     const [format, ...values] = callArguments(expr);
     const text = format ? stringLiteralValue(format) : undefined;
     if (text === undefined) return undefined;
-    const parts: SpanNamePart<ValueRef>[] = [];
-    let cursor = 0;
-    let next = 0;
-    for (const v of text.matchAll(verb)) {
-      parts.push({ kind: 'text', text: text.slice(cursor, v.index) });
-      cursor = v.index + v[0].length;
-      if (v[1] === '%') {
-        parts.push({ kind: 'text', text: '%' });
-        continue;
-      }
-      const value = values[next++];
-      if (!value) return undefined;
-      parts.push({ kind: 'value', names: namesOf(value), ref: { node: value, isString: false } });
-    }
-    if (next !== values.length) return undefined;
-    parts.push({ kind: 'text', text: text.slice(cursor) });
-    return parts;
+    return templateNameParts(text, verb, (v) => (v[1] === '%' ? '%' : undefined), values, (node): NameValuePart<ValueRef> => ({ kind: 'value', names: namesOf(node), ref: { node, isString: false } }));
   }
   if (expr.type === 'identifier' || expr.type === 'selector_expression' || expr.type === 'call_expression' || expr.type === 'index_expression') {
     return [{ kind: 'value', names: namesOf(expr), ref: { node: expr, isString: true } }];

@@ -5,13 +5,9 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import { type GoLintContext, usePackage } from './goLintContext';
-import { contains, identifiersNamed, indentOf, lineAt, methodCall, ownDescendants } from './goLintSyntax';
+import { lineEndOf } from '../../../lint/textRegions';
+import { enclosingFunctionOf, identifiersNamed, indentOf, lineAt, methodCall, ownDescendants } from './goLintSyntax';
 import type { GoSpanStart } from './goSpanStarts';
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
-}
 
 /** `span.End()` calls of the function itself (not in a nested literal) after the start. */
 function ownEnds(start: GoSpanStart, span: string): SyntaxNode[] {
@@ -29,8 +25,7 @@ function escapes(start: GoSpanStart, span: string): boolean {
     if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === use.id) {
       // span.End() inside a func literal (a goroutine, a callback): ended somewhere this rule cannot follow.
       const call = parent.parent;
-      if (call && methodCall(call)?.method === 'End' && !contains(start.fn, call)) return true;
-      if (call && methodCall(call)?.method === 'End' && ownDescendants(start.fn, 'call_expression').every((c) => c.id !== call.id)) return true;
+      if (call && methodCall(call)?.method === 'End' && enclosingFunctionOf(call)?.id !== start.fn.id) return true;
       continue;
     }
     return true;
@@ -83,7 +78,7 @@ export function goSpanNotEnded(lc: GoLintContext): RawFinding[] {
     }
     if (!message) continue;
     const loop = inLoop(start);
-    const at = lineEnd(lc.text, start.statement.endIndex);
+    const at = lineEndOf(lc.text, start.statement.endIndex);
     const edits: OffsetEdit[] = [{ start: at, end: at, newText: `\n${indentOf(lc.text, start.statement.startIndex)}defer ${span}.End()` }];
     out.push({
       rule: 'span-not-ended',

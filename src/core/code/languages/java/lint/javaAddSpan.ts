@@ -8,7 +8,7 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { LanguageRefactoring } from '../../../lint/languageLint';
 import { type JavaLintContext, otelClasses, useClasses } from './javaLintContext';
-import { identifiersNamed, indentEdits, indentOf, javaString, lineEndOf, lineStartOf, methodLabel } from './javaLintSyntax';
+import { classOf, identifiersNamed, indentEdits, indentOf, javaString, lineEndOf, lineStartOf, methodLabel } from './javaLintSyntax';
 import { recordInCatch, swallowingCatches } from './javaSpanRules';
 
 /** A field of the class holding a Tracer (`private static final Tracer TRACER = …`): its name and whether static. */
@@ -19,11 +19,6 @@ function tracerField(cls: SyntaxNode): { name: string; isStatic: boolean } | und
     const name = f.childForFieldName('declarator')?.childForFieldName('name')?.text;
     if (name) return { name, isStatic: /\bstatic\b/.test(f.namedChildren.find((c) => c?.type === 'modifiers')?.text ?? '') };
   }
-  return undefined;
-}
-
-function classOf(method: SyntaxNode): SyntaxNode | undefined {
-  for (let n = method.parent; n; n = n.parent) if (n.type === 'class_declaration' || n.type === 'enum_declaration' || n.type === 'record_declaration') return n;
   return undefined;
 }
 

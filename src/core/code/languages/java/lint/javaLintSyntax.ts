@@ -64,6 +64,12 @@ export function rowsInsideStrings(root: SyntaxNode): Set<number> {
   return rowsInside(spans.map((s) => ({ startRow: s.startPosition.row, endRow: s.endPosition.row })));
 }
 
+/** The class (or enum, record) a node is declared in: where a fix adds a field or a helper. */
+export function classOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_declaration' || n.type === 'enum_declaration' || n.type === 'record_declaration') return n;
+  return undefined;
+}
+
 /** `Class.method` (the default span name of @WithSpan, and the agent's code.function). */
 export function methodLabel(method: SyntaxNode): string | undefined {
   const name = method.childForFieldName('name')?.text;

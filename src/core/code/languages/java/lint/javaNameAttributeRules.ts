@@ -14,7 +14,7 @@ import {
   sensitiveAttributeMessage,
 } from '../../../lint/neutral/findingText';
 import { sensitiveKeyKind, sensitiveValueKind } from '../../../lint/neutral/sensitiveText';
-import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
+import { lowCardinalityNameOf, mixesTextAndValues, templateNameParts, type NameValuePart, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { InternalFix, RawFinding } from '../../../lint/ruleTypes';
 import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
 import type { JavaLintContext } from './javaLintContext';
@@ -34,7 +34,7 @@ function namesOf(expr: SyntaxNode): string[] {
   return [];
 }
 
-const value = (node: SyntaxNode): SpanNamePart<SyntaxNode> => ({ kind: 'value', names: namesOf(node), ref: node });
+const value = (node: SyntaxNode): NameValuePart<SyntaxNode> => ({ kind: 'value', names: namesOf(node), ref: node });
 
 export function javaNameParts(expr: SyntaxNode): SpanNamePart<SyntaxNode>[] | undefined {
   const literal = stringValue(expr);
@@ -50,23 +50,8 @@ export function javaNameParts(expr: SyntaxNode): SpanNamePart<SyntaxNode>[] | un
     const [format, ...values] = call.args;
     const template = stringValue(format);
     if (template === undefined) return undefined;
-    const parts: SpanNamePart<SyntaxNode>[] = [];
-    let cursor = 0;
-    let next = 0;
-    for (const m of template.matchAll(/%%|%n|%[-#+ 0,(]*\d*(?:\.\d+)?[a-zA-Z]/g)) {
-      parts.push({ kind: 'text', text: template.slice(cursor, m.index) });
-      cursor = m.index + m[0].length;
-      if (m[0] === '%%' || m[0] === '%n') {
-        parts.push({ kind: 'text', text: m[0] === '%%' ? '%' : '\n' });
-        continue;
-      }
-      const v = values[next++];
-      if (!v) return undefined;
-      parts.push(value(v));
-    }
-    if (next !== values.length) return undefined;
-    parts.push({ kind: 'text', text: template.slice(cursor) });
-    return parts;
+    const literal = (m: RegExpMatchArray): string | undefined => (m[0] === '%%' ? '%' : m[0] === '%n' ? '\n' : undefined);
+    return templateNameParts(template, /%%|%n|%[-#+ 0,(]*\d*(?:\.\d+)?[a-zA-Z]/g, literal, values, value);
   }
   return undefined;
 }

@@ -7,14 +7,9 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import { type JavaLintContext, useClasses } from './javaLintContext';
-import { indentOf, invocation } from './javaLintSyntax';
+import { classOf, indentOf, invocation } from './javaLintSyntax';
 
 const helperName = 'withTraceContext';
-
-function classOf(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_declaration' || n.type === 'enum_declaration' || n.type === 'record_declaration') return n;
-  return undefined;
-}
 
 /** `HttpRequest.newBuilder(…)` at the bottom of the chain that `build()` ends. */
 function builderRoot(build: SyntaxNode): SyntaxNode | undefined {

@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../../treeSitter/treeSitterRuntime';
 import type { OffsetEdit } from '../../../fixes/textEdits';
 import { duplicateSpanNameFindings, type NamedSpanSite } from '../../../lint/neutral/duplicateNames';
 import { highCardinalityMessage, moveToAttributeTitle } from '../../../lint/neutral/findingText';
-import { lowCardinalityNameOf, mixesTextAndValues, type SpanNamePart } from '../../../lint/neutral/spanNameText';
+import { lowCardinalityNameOf, mixesTextAndValues, templateNameParts, type NameValuePart, type SpanNamePart } from '../../../lint/neutral/spanNameText';
 import type { RawFinding } from '../../../lint/ruleTypes';
 import type { PyLintContext } from './pyLintContext';
 import { argsOf, lineAt, methodCall, plainString, pythonString } from './pyLintSyntax';
@@ -33,27 +33,11 @@ function namesOf(expr: SyntaxNode): string[] {
   }
 }
 
-const value = (node: SyntaxNode): SpanNamePart<SyntaxNode> => ({ kind: 'value', names: namesOf(node), ref: node });
+const value = (node: SyntaxNode): NameValuePart<SyntaxNode> => ({ kind: 'value', names: namesOf(node), ref: node });
 
-/** `%s`-style and `{}`-style templates split around their placeholders. */
+/** `%s`-style and `{}`-style templates split around their placeholders (`%%` is a literal percent sign). */
 function templateParts(template: string, placeholder: RegExp, values: readonly SyntaxNode[]): SpanNamePart<SyntaxNode>[] | undefined {
-  const parts: SpanNamePart<SyntaxNode>[] = [];
-  let cursor = 0;
-  let next = 0;
-  for (const m of template.matchAll(placeholder)) {
-    parts.push({ kind: 'text', text: template.slice(cursor, m.index) });
-    cursor = m.index + m[0].length;
-    if (m[0] === '%%') {
-      parts.push({ kind: 'text', text: '%' });
-      continue;
-    }
-    const v = values[next++];
-    if (!v) return undefined;
-    parts.push(value(v));
-  }
-  if (next !== values.length) return undefined;
-  parts.push({ kind: 'text', text: template.slice(cursor) });
-  return parts;
+  return templateNameParts(template, placeholder, (m) => (m[0] === '%%' ? '%' : undefined), values, value);
 }
 
 export function pyNameParts(expr: SyntaxNode): SpanNamePart<SyntaxNode>[] | undefined {

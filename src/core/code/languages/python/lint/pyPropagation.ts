@@ -28,6 +28,12 @@ function injectedBefore(call: SyntaxNode, headers: SyntaxNode | undefined): bool
   return scope.descendantsOfType('call').some((c) => c !== null && c.startIndex < call.startIndex && /(^|\.)inject$/.test(c.childForFieldName('function')?.text ?? '') && c.text.includes(headers.text));
 }
 
+/** Headers built from a carrier that `inject(carrier)` filled earlier in the block (what the fixes write, or the code's own). */
+function carrierInjected(lc: PyLintContext, statement: SyntaxNode | undefined, call: SyntaxNode, headers: SyntaxNode): boolean {
+  const injected = [...lc.text.slice(statement?.parent?.startIndex ?? 0, call.startIndex).matchAll(/\binject\(\s*(\w+)/g)].map((x) => x[1]!);
+  return injected.some((n) => new RegExp(`\\b${n}\\b`).test(headers.text));
+}
+
 function injectEdits(lc: PyLintContext, call: SyntaxNode, headers: SyntaxNode | undefined): OffsetEdit[] | undefined {
   const statement = statementOf(call);
   // Only before a statement that starts its line (not after `if x: …` on one line).
@@ -72,9 +78,7 @@ function kafkaInject(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[]
       if (args.positional.length === 0) continue;
       const statement = statementOf(call);
       const headers = args.keywords.get('headers');
-      // Headers built from a carrier that inject() filled before this call (what the fix writes, or the code's own).
-      const injected = [...lc.text.slice(statement?.parent?.startIndex ?? 0, call.startIndex).matchAll(/\binject\(\s*(\w+)/g)].map((x) => x[1]!);
-      if (headers && injected.some((n) => new RegExp(`\\b${n}\\b`).test(headers.text))) continue;
+      if (headers && carrierInjected(lc, statement, call, headers)) continue;
       const hasHeaders = headers !== undefined;
       let edits: OffsetEdit[] | undefined;
       if (!hasHeaders && statement && /^[ \t]*$/.test(lc.text.slice(lineStartOf(lc.text, statement.startIndex), statement.startIndex))) {
@@ -156,8 +160,7 @@ function urllibInject(lc: PyLintContext, deps: ReadonlySet<string>): RawFinding[
     const statement = statementOf(call);
     const request = arg.type === 'call' && /(^|\.)Request$/.test(arg.childForFieldName('function')?.text ?? '') ? arg : undefined;
     const headers = request ? argsOf(request).keywords.get('headers') : undefined;
-    const injected = [...lc.text.slice(statement?.parent?.startIndex ?? 0, call.startIndex).matchAll(/\binject\(\s*(\w+)/g)].map((x) => x[1]!);
-    if (headers && injected.some((n) => new RegExp(`\\b${n}\\b`).test(headers.text))) continue;
+    if (headers && carrierInjected(lc, statement, call, headers)) continue;
     let edits: OffsetEdit[] | undefined;
     if (statement && /^[ \t]*$/.test(lc.text.slice(lineStartOf(lc.text, statement.startIndex), statement.startIndex)) && (!headers || headers.type === 'identifier')) {
       const inject = ensureFromImport(lc.root, lc.text, 'opentelemetry.propagate', 'inject');
